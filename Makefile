@@ -1,0 +1,41 @@
+# metamock. On a fresh Debian 12 machine (after `apt-get install -y make`):
+#   make run    installs what is missing, builds, serves 127.0.0.1:1338
+#   make test   installs what is missing (SDK clients too), builds, runs all tests
+# `make run ARGS="--listen 127.0.0.1:0"` passes flags through.
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+ARGS ?=
+
+BUILD_DEPS := cmake g++ make pkg-config libabsl-dev libcpp-httplib-dev \
+  nlohmann-json3-dev libcxxopts-dev libgtest-dev libgmock-dev libssl-dev
+TEST_DEPS := python3 python3-botocore python3-boto3 awscli curl
+
+.PHONY: all run test build deps test-deps clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh $(BUILD_DEPS)
+
+test-deps:
+	@./scripts/install-deps.sh $(BUILD_DEPS) $(TEST_DEPS)
+
+define configure_and_build
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(1)
+	cmake --build $(BUILD_DIR) -j $(JOBS) $(2)
+endef
+
+build: deps
+	$(call configure_and_build,,--target metamock)
+
+run: build
+	$(BUILD_DIR)/server/metamock $(ARGS)
+
+test: test-deps
+	$(call configure_and_build,-DMETAMOCK_BUILD_TESTS=ON -DMETAMOCK_WERROR=ON)
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD_DIR)

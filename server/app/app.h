@@ -1,0 +1,69 @@
+// Wires metamock together and owns every component's lifetime: the clocks,
+// the world, the token codec, the credential minter, the services, the
+// router and one HttpServer per listener.
+//
+// Create() binds every listener (so a bad address fails before anything is
+// served), Start() serves, Stop() stops. Thread-safe after Create().
+
+#ifndef METAMOCK_SERVER_APP_APP_H_
+#define METAMOCK_SERVER_APP_APP_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/app/app_options.h"
+#include "server/clock/clock.h"
+#include "server/clock/virtual_clock.h"
+#include "server/control/control_service.h"
+#include "server/credentials/credential_minter.h"
+#include "server/http/http_server.h"
+#include "server/imds/imds_service.h"
+#include "server/imds/token_codec.h"
+#include "server/world/world.h"
+
+namespace metamock {
+
+class App {
+ public:
+  // Builds the app serving `scenario` and binds its listeners. "*wall"
+  // (the real wall clock, read once for the scenario's start) and
+  // "*monotonic" (what the virtual clock advances with) must remain live
+  // while the App is in use. Unavailable when a listener cannot bind.
+  static absl::StatusOr<std::unique_ptr<App>> Create(
+      const AppOptions& options, std::shared_ptr<const Scenario> scenario,
+      Clock* wall, Clock* monotonic);
+
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+  ~App();
+
+  // The URL of each listener, in the order of AppOptions::listen.
+  std::vector<std::string> urls() const;
+
+  // Starts serving on every listener.
+  void Start();
+
+  // Stops every listener; idempotent.
+  void Stop();
+
+  // The virtual clock (tests and the control API drive it).
+  VirtualClock* virtual_clock() { return &virtual_clock_; }
+
+ private:
+  App(std::shared_ptr<const Scenario> scenario, Clock* wall, Clock* monotonic,
+      uint64_t seed);
+
+  VirtualClock virtual_clock_;
+  World world_;
+  TokenCodec tokens_;
+  CredentialMinter minter_;
+  ImdsService imds_;
+  ControlService control_;
+  std::vector<std::unique_ptr<HttpServer>> servers_;  // one per listener
+};
+
+}  // namespace metamock
+
+#endif  // METAMOCK_SERVER_APP_APP_H_

@@ -1,0 +1,32 @@
+// Everything metamock's command line decides, as a plain struct.
+
+#ifndef METAMOCK_SERVER_APP_APP_OPTIONS_H_
+#define METAMOCK_SERVER_APP_APP_OPTIONS_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "server/http/http_server.h"
+#include "server/http/listen_address.h"
+
+namespace metamock {
+
+struct AppOptions {
+  // Addresses to serve on, each with its own listener.
+  // Default: 127.0.0.1:1338.
+  std::vector<ListenAddress> listen = {ListenAddress{"127.0.0.1", 1338}};
+
+  // Seed for minted credentials (--seed): the same seed gives the same keys
+  // for the same role and rotation. Never used for IMDSv2 tokens.
+  // Default: unset, a seed drawn from the OS at start.
+  std::optional<uint64_t> seed;
+
+  // Transport tuning for every listener.
+  // Default: see HttpServerOptions.
+  HttpServerOptions http;
+};
+
+}  // namespace metamock
+
+#endif  // METAMOCK_SERVER_APP_APP_OPTIONS_H_

@@ -1,0 +1,27 @@
+// Finds this process's sockets by their addresses.
+//
+// cpp-httplib 0.11 gives handlers no access to the connection's socket, and
+// its Server cannot close idle keep-alive connections on stop. The one
+// reliable way to reach them is to look through /proc/self/fd for the
+// sockets whose local end is the listener's port (STYLE.md, "Connection-level
+// effects"). Used only inside server/http/.
+
+#ifndef METAMOCK_SERVER_HTTP_SOCKET_SCAN_H_
+#define METAMOCK_SERVER_HTTP_SOCKET_SCAN_H_
+
+#include <vector>
+
+namespace metamock {
+
+// The file descriptors of connected TCP sockets of address family `family`
+// (AF_INET or AF_INET6) whose local port is `local_port`. The listening
+// socket itself is not included (it has no peer).
+std::vector<int> FindAcceptedSockets(int family, int local_port);
+
+// Shuts down (both directions) every socket FindAcceptedSockets() finds:
+// a worker blocked reading such a connection wakes up at once and ends it.
+void ShutdownAcceptedSockets(int family, int local_port);
+
+}  // namespace metamock
+
+#endif  // METAMOCK_SERVER_HTTP_SOCKET_SCAN_H_

@@ -10,9 +10,9 @@ ARGS ?=
 
 BUILD_DEPS := cmake g++ make pkg-config libabsl-dev libcpp-httplib-dev \
   nlohmann-json3-dev libcxxopts-dev libgtest-dev libgmock-dev libssl-dev
-TEST_DEPS := python3 python3-botocore python3-boto3 awscli curl
+TEST_DEPS := clang python3 python3-botocore python3-boto3 awscli curl
 
-.PHONY: all run test build deps test-deps clean
+.PHONY: all run test build deps test-deps thread-safety clean
 
 all: build
 
@@ -33,9 +33,15 @@ build: deps
 run: build
 	$(BUILD_DIR)/server/metamock $(ARGS)
 
-test: test-deps
+test: test-deps thread-safety
 	$(call configure_and_build,-DMETAMOCK_BUILD_TESTS=ON -DMETAMOCK_WERROR=ON)
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
+# clang's -Wthread-safety checks every ABSL_GUARDED_BY; g++ has no such check.
+thread-safety: test-deps
+	CXX=clang++ cmake -S . -B $(BUILD_DIR)-clang -DCMAKE_BUILD_TYPE=Debug \
+	  -DMETAMOCK_BUILD_TESTS=OFF -DMETAMOCK_WERROR=ON
+	cmake --build $(BUILD_DIR)-clang -j $(JOBS)
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-clang

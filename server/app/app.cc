@@ -2,19 +2,23 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "server/app/request_router.h"
+#include "server/scenario/scenario_loader.h"
+#include "server/util/log.h"
 #include "server/util/os_random.h"
 
 namespace metamock {
 
-App::App(std::shared_ptr<const Scenario> scenario, Clock* wall,
-         Clock* monotonic, uint64_t seed)
-    : virtual_clock_(wall->Now(), 1.0, monotonic),
-      world_(std::move(scenario), &virtual_clock_, wall->Now()),
+App::App(const AppOptions& options, Clock* wall, Clock* monotonic,
+         uint64_t seed)
+    : options_(options),
+      virtual_clock_(wall->Now(), 1.0, monotonic),
+      world_(&virtual_clock_, wall),
       tokens_(&virtual_clock_, TokenCodec::NewKey()),
       minter_(seed),
-      imds_(&world_, &virtual_clock_, &tokens_, &minter_),
-      control_(&world_) {}
+      imds_(&world_, &virtual_clock_, monotonic, &tokens_, &minter_),
+      control_(&world_, &virtual_clock_) {}
 
 App::~App() { Stop(); }
 
@@ -22,7 +26,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(
     const AppOptions& options, std::shared_ptr<const Scenario> scenario,
     Clock* wall, Clock* monotonic) {
   const uint64_t seed = options.seed.value_or(OsRandomUint64());
-  std::unique_ptr<App> app(new App(std::move(scenario), wall, monotonic, seed));
+  std::unique_ptr<App> app(new App(options, wall, monotonic, seed));
+  app->world_.Load(std::move(scenario));
   App* raw = app.get();
   RouterHandlers handlers;
   handlers.control = [raw](const HttpRequest& r) {
@@ -47,10 +52,38 @@ std::vector<std::string> App::urls() const {
 
 void App::Start() {
   for (auto& server : servers_) server->Start();
+  if (options_.watch) {
+    if (!IsScenarioPath(options_.scenario)) {
+      LogWarning(
+          absl::StrCat("--watch has no effect on the bundled scenario \"",
+                       options_.scenario, "\""));
+      return;
+    }
+    watcher_ = std::make_unique<FileWatcher>(options_.scenario, [this] {
+      absl::Status status = Reload();
+      if (!status.ok()) {
+        LogError(
+            absl::StrCat("reload failed; the previous scenario keeps "
+                         "serving:\n",
+                         status.message()));
+      }
+    });
+  }
 }
 
 void App::Stop() {
+  watcher_.reset();
   for (auto& server : servers_) server->Stop();
+}
+
+absl::Status App::Reload() {
+  absl::StatusOr<std::shared_ptr<const Scenario>> scenario =
+      LoadScenario(options_.scenario);
+  if (!scenario.ok()) return scenario.status();
+  world_.Load(*scenario);
+  LogInfo(absl::StrCat("loaded scenario \"", (*scenario)->name,
+                       "\" (generation ", world_.Current().generation, ")"));
+  return absl::OkStatus();
 }
 
 }  // namespace metamock

@@ -1,6 +1,6 @@
 // Wires metamock together and owns every component's lifetime: the clocks,
 // the world, the token codec, the credential minter, the services, the
-// router and one HttpServer per listener.
+// router, one HttpServer per listener, and the file watcher.
 //
 // Create() binds every listener (so a bad address fails before anything is
 // served), Start() serves, Stop() stops. Thread-safe after Create().
@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "server/app/app_options.h"
+#include "server/app/file_watcher.h"
 #include "server/clock/clock.h"
 #include "server/clock/virtual_clock.h"
 #include "server/control/control_service.h"
@@ -27,10 +28,10 @@ namespace metamock {
 
 class App {
  public:
-  // Builds the app serving `scenario` and binds its listeners. "*wall"
-  // (the real wall clock, read once for the scenario's start) and
-  // "*monotonic" (what the virtual clock advances with) must remain live
-  // while the App is in use. Unavailable when a listener cannot bind.
+  // Builds the app serving `scenario` (loaded from options.scenario) and
+  // binds its listeners. "*wall" (read for scenarios without a start) and
+  // "*monotonic" (what the virtual clock and throttles run on) must remain
+  // live while the App is in use. Unavailable when a listener cannot bind.
   static absl::StatusOr<std::unique_ptr<App>> Create(
       const AppOptions& options, std::shared_ptr<const Scenario> scenario,
       Clock* wall, Clock* monotonic);
@@ -42,19 +43,21 @@ class App {
   // The URL of each listener, in the order of AppOptions::listen.
   std::vector<std::string> urls() const;
 
-  // Starts serving on every listener.
+  // Starts serving on every listener (and watching, with --watch).
   void Start();
 
   // Stops every listener; idempotent.
   void Stop();
 
-  // The virtual clock (tests and the control API drive it).
-  VirtualClock* virtual_clock() { return &virtual_clock_; }
+  // Loads options.scenario again and swaps it in, restarting at its start.
+  // On error (the message has FILE:LINE:COLUMN lines) the old scenario
+  // keeps serving.
+  absl::Status Reload();
 
  private:
-  App(std::shared_ptr<const Scenario> scenario, Clock* wall, Clock* monotonic,
-      uint64_t seed);
+  App(const AppOptions& options, Clock* wall, Clock* monotonic, uint64_t seed);
 
+  const AppOptions options_;  // immutable after construction
   VirtualClock virtual_clock_;
   World world_;
   TokenCodec tokens_;
@@ -62,6 +65,7 @@ class App {
   ImdsService imds_;
   ControlService control_;
   std::vector<std::unique_ptr<HttpServer>> servers_;  // one per listener
+  std::unique_ptr<FileWatcher> watcher_;              // with --watch and a file
 };
 
 }  // namespace metamock

@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "server/http/http_server.h"
 #include "server/http/listen_address.h"
+#include "server/scenario/scenario_loader.h"
 
 namespace metamock {
 
@@ -16,6 +18,15 @@ struct AppOptions {
   // Addresses to serve on, each with its own listener.
   // Default: 127.0.0.1:1338.
   std::vector<ListenAddress> listen = {ListenAddress{"127.0.0.1", 1338}};
+
+  // The scenario: a bundled name, or a file path (contains '/' or ends in
+  // .json). Reloads (SIGHUP, --watch) read it again.
+  // Default: "healthy".
+  std::string scenario = kDefaultScenario;
+
+  // Reload the scenario file whenever it changes.
+  // Default: false.
+  bool watch = false;
 
   // Seed for minted credentials (--seed): the same seed gives the same keys
   // for the same role and rotation. Never used for IMDSv2 tokens.

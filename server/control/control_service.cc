@@ -3,42 +3,200 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/scenario/bundled_scenarios.h"
+#include "server/scenario/scenario_loader.h"
+#include "server/scenario/scenario_parser.h"
+#include "server/util/aws_time.h"
 
 namespace metamock {
 namespace {
 
-HttpResponse Json(int status, const nlohmann::ordered_json& body) {
+using Json = nlohmann::ordered_json;
+
+HttpResponse JsonAnswer(int status, const Json& body) {
   HttpResponse response;
   response.status = status;
   response.headers.Set("Content-Type", "application/json");
-  response.body = body.dump(-1, ' ', false,
-                            nlohmann::ordered_json::error_handler_t::replace);
+  response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   return response;
+}
+
+HttpResponse MethodNotAllowed(const HttpRequest& request,
+                              absl::string_view allow) {
+  HttpResponse response =
+      JsonError(405, absl::StrCat(request.method, " is not allowed on ",
+                                  request.path, "; use ", allow));
+  response.headers.Set("Allow", allow);
+  return response;
+}
+
+// Parses a JSON body; an empty body is an empty object. Sets `error` (a
+// ready 400) on failure.
+std::optional<nlohmann::json> ParseBody(const HttpRequest& request,
+                                        HttpResponse* error) {
+  if (request.body.empty()) return nlohmann::json::object();
+  nlohmann::json body = nlohmann::json::parse(request.body, nullptr,
+                                              /*allow_exceptions=*/false);
+  if (body.is_discarded()) {
+    *error = JsonError(400, "the request body is not valid JSON");
+    return std::nullopt;
+  }
+  return body;
+}
+
+bool IsRead(const HttpRequest& request) {
+  return request.method == "GET" || request.method == "HEAD";
 }
 
 }  // namespace
 
 HttpResponse JsonError(int status, absl::string_view message) {
-  nlohmann::ordered_json body;
+  Json body;
   body["error"] = std::string(message);
-  return Json(status, body);
+  return JsonAnswer(status, body);
 }
 
 HttpResponse ControlService::Handle(const HttpRequest& request) {
-  if (request.path == "/_metamock/health") {
-    if (request.method != "GET" && request.method != "HEAD") {
-      HttpResponse response =
-          JsonError(405, absl::StrCat(request.method, " is not allowed on ",
-                                      request.path, "; use GET"));
-      response.headers.Set("Allow", "GET, HEAD");
-      return response;
-    }
-    nlohmann::ordered_json body;
+  const std::string& path = request.path;
+  if (path == "/_metamock/health") {
+    if (!IsRead(request)) return MethodNotAllowed(request, "GET");
+    Json body;
     body["status"] = "ok";
     body["scenario"] = world_->Current().scenario->name;
-    return Json(200, body);
+    return JsonAnswer(200, body);
   }
-  return JsonError(404, absl::StrCat("no control API call at ", request.path));
+  if (path == "/_metamock/scenario") return Scenario(request);
+  if (path == "/_metamock/reset") {
+    if (request.method != "POST") return MethodNotAllowed(request, "POST");
+    world_->Reset();
+    return ScenarioState();
+  }
+  if (path == "/_metamock/clock") return ClockCall(request);
+  if (path == "/_metamock/iam") return Iam(request);
+  return JsonError(404, absl::StrCat("no control API call at ", path));
+}
+
+HttpResponse ControlService::ScenarioState() {
+  World::Loaded loaded = world_->Current();
+  Json body;
+  body["name"] = loaded.scenario->name;
+  body["description"] = loaded.scenario->description;
+  body["source"] = loaded.scenario->source;
+  body["generation"] = loaded.generation;
+  body["start"] = FormatAwsTimestamp(loaded.start);
+  body["document"] = loaded.scenario->document;
+  return JsonAnswer(200, body);
+}
+
+HttpResponse ControlService::Scenario(const HttpRequest& request) {
+  if (IsRead(request)) return ScenarioState();
+  if (request.method == "PUT") {
+    absl::StatusOr<std::shared_ptr<const metamock::Scenario>> scenario =
+        ParseScenario(request.body, "request body");
+    if (!scenario.ok()) return JsonError(400, scenario.status().message());
+    world_->Load(*scenario);
+    return ScenarioState();
+  }
+  if (request.method == "POST") {
+    HttpResponse error;
+    std::optional<nlohmann::json> body = ParseBody(request, &error);
+    if (!body) return error;
+    if (!body->is_object() || !body->contains("name") ||
+        !(*body)["name"].is_string() || body->size() != 1) {
+      return JsonError(400,
+                       "expected {\"name\": \"<bundled scenario>\"}; to load "
+                       "a document, PUT it");
+    }
+    const std::string name = (*body)["name"].get<std::string>();
+    if (!BundledScenarioText(name)) {
+      return JsonError(
+          400, absl::StrCat("unknown scenario \"", name, "\" (bundled: ",
+                            absl::StrJoin(BundledScenarioNames(), ", "), ")"));
+    }
+    absl::StatusOr<std::shared_ptr<const metamock::Scenario>> scenario =
+        LoadScenario(name);
+    if (!scenario.ok()) return JsonError(400, scenario.status().message());
+    world_->Load(*scenario);
+    return ScenarioState();
+  }
+  return MethodNotAllowed(request, "GET, PUT, POST");
+}
+
+HttpResponse ControlService::ClockState() {
+  Json body;
+  World::Loaded loaded = world_->Current();
+  body["now"] = FormatAwsTimestamp(clock_->Now());
+  body["start"] = FormatAwsTimestamp(loaded.start);
+  body["rate"] = clock_->rate();
+  return JsonAnswer(200, body);
+}
+
+HttpResponse ControlService::ClockCall(const HttpRequest& request) {
+  if (IsRead(request)) return ClockState();
+  if (request.method != "POST") return MethodNotAllowed(request, "GET, POST");
+  HttpResponse error;
+  std::optional<nlohmann::json> body = ParseBody(request, &error);
+  if (!body) return error;
+  const bool advance = body->is_object() && body->contains("advance");
+  const bool set = body->is_object() && body->contains("set");
+  if (!body->is_object() || body->size() != 1 || advance == set) {
+    return JsonError(400,
+                     "expected {\"advance\": \"65m\"} or {\"set\": "
+                     "\"2026-11-23T11:00:00Z\"}");
+  }
+  const nlohmann::json& value = advance ? (*body)["advance"] : (*body)["set"];
+  if (!value.is_string()) {
+    return JsonError(400, absl::StrCat("\"", advance ? "advance" : "set",
+                                       "\" must be a string"));
+  }
+  const std::string text = value.get<std::string>();
+  absl::Status status;
+  if (advance) {
+    absl::Duration d;
+    if (!absl::ParseDuration(text, &d) || d == absl::InfiniteDuration()) {
+      return JsonError(400,
+                       absl::StrCat("\"advance\" is not a duration: \"", text,
+                                    "\" (use e.g. \"90s\", \"65m\")"));
+    }
+    status = clock_->Advance(d);
+  } else {
+    absl::StatusOr<absl::Time> t = ParseAwsTimestamp(text);
+    if (!t.ok()) {
+      return JsonError(400, absl::StrCat("\"set\" is ", t.status().message()));
+    }
+    status = clock_->Set(*t);
+  }
+  if (!status.ok()) return JsonError(400, status.message());
+  return ClockState();
+}
+
+HttpResponse ControlService::Iam(const HttpRequest& request) {
+  if (IsRead(request)) return JsonAnswer(200, world_->ToJson());
+  if (request.method != "POST") return MethodNotAllowed(request, "GET, POST");
+  HttpResponse error;
+  std::optional<nlohmann::json> body = ParseBody(request, &error);
+  if (!body) return error;
+  // One action, or a list of actions applied as one instant.
+  nlohmann::json list =
+      body->is_array() ? *body : nlohmann::json::array({*body});
+  if (list.empty()) return JsonError(400, "no action given");
+  std::vector<IamAction> actions;
+  for (size_t i = 0; i < list.size(); ++i) {
+    IamActionError action_error;
+    std::optional<IamAction> action =
+        ParseIamAction(list[i], {}, &action_error);
+    if (!action) {
+      return JsonError(
+          400, body->is_array()
+                   ? absl::StrCat("action ", i, ": ", action_error.message)
+                   : action_error.message);
+    }
+    actions.push_back(*action);
+  }
+  absl::Status status = world_->Apply(actions);
+  if (!status.ok()) return JsonError(400, status.message());
+  return JsonAnswer(200, world_->ToJson());
 }
 
 }  // namespace metamock

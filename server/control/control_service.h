@@ -1,15 +1,30 @@
 // The control API under /_metamock/ (DESIGN.md, "Control API").
 //
-// Today it answers the health check that compose and Kubernetes probes use:
-// `GET /_metamock/health` -> `{"status":"ok","scenario":"<name>"}`. Every
-// other control path is a JSON 404; a wrong method is a JSON 405. The
-// scenario, clock, IAM, env, faults and journal calls grow here.
+// | call                                   | does |
+// |----------------------------------------|---------------------------------------|
+// | GET  /_metamock/health                 | {"status":"ok","scenario":NAME} |
+// | GET  /_metamock/scenario               | name, generation, start, document
+// | | PUT  /_metamock/scenario (a document)  | replace the scenario, restart at
+// S    | | POST /_metamock/scenario {"name":N}    | switch to a bundled
+// scenario          | | POST /_metamock/reset                  | restart the
+// current scenario at S     | | GET/POST /_metamock/clock              | read;
+// {"advance":"65m"} / {"set":T}   | | GET/POST /_metamock/iam                |
+// the world; apply an action (or list)  |
+//
+// Bodies are JSON; success is 200 with the resulting state; bad input is
+// 400 {"error": "..."} and changes nothing; a request without a body is a
+// request with an empty body. An unknown call is a JSON 404, a wrong
+// method a JSON 405.
 //
 // This class is thread-safe.
 
 #ifndef METAMOCK_SERVER_CONTROL_CONTROL_SERVICE_H_
 #define METAMOCK_SERVER_CONTROL_CONTROL_SERVICE_H_
 
+#include <functional>
+
+#include "absl/status/status.h"
+#include "server/clock/virtual_clock.h"
 #include "server/http/http_types.h"
 #include "server/world/world.h"
 
@@ -17,8 +32,10 @@ namespace metamock {
 
 class ControlService {
  public:
-  // "*world" must remain live while this ControlService is in use.
-  explicit ControlService(World* world) : world_(world) {}
+  // "*world" and "*clock" (the world's virtual clock) must remain live
+  // while this ControlService is in use.
+  ControlService(World* world, VirtualClock* clock)
+      : world_(world), clock_(clock) {}
   ControlService(const ControlService&) = delete;
   ControlService& operator=(const ControlService&) = delete;
 
@@ -26,7 +43,14 @@ class ControlService {
   HttpResponse Handle(const HttpRequest& request);
 
  private:
-  World* const world_;  // not owned
+  HttpResponse Scenario(const HttpRequest& request);
+  HttpResponse ClockCall(const HttpRequest& request);
+  HttpResponse Iam(const HttpRequest& request);
+  HttpResponse ScenarioState();
+  HttpResponse ClockState();
+
+  World* const world_;         // not owned
+  VirtualClock* const clock_;  // not owned
 };
 
 // A JSON error answer: `status` with `{"error": message}`.

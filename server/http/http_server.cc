@@ -80,7 +80,10 @@ void WriteResponse(const HttpResponse& response, httplib::Response& res) {
 
 HttpServer::HttpServer(const ListenAddress& address,
                        const HttpServerOptions& options, HttpHandler handler)
-    : address_(address), options_(options), handler_(std::move(handler)) {}
+    : address_(address),
+      options_(options),
+      handler_(std::move(handler)),
+      parked_(options.monotonic, options.hang_bound, options.max_hanging) {}
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(
     const ListenAddress& address, const HttpServerOptions& options,
@@ -112,8 +115,23 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(
   });
 
   HttpServer* raw = self.get();
-  auto serve = [raw](const httplib::Request& req, httplib::Response& res) {
-    WriteResponse(raw->handler_(ToHttpRequest(req)), res);
+  const int family = address.is_ipv6() ? AF_INET6 : AF_INET;
+  auto serve = [raw, family](const httplib::Request& req,
+                             httplib::Response& res) {
+    HttpResponse response = raw->handler_(ToHttpRequest(req));
+    if (response.effect == ConnectionEffect::kHang) {
+      int fd =
+          FindConnection(family, raw->port_, req.remote_addr, req.remote_port);
+      if (fd >= 0 && raw->parked_.Park(fd)) {
+        // httplib writes what follows to /dev/null.
+        res.status = 200;
+        return;
+      }
+      LogWarning("could not hold a connection unanswered; answering 504");
+      response = HttpResponse{};
+      response.status = 504;
+    }
+    WriteResponse(response, res);
   };
   const size_t max_body = options.max_body_bytes;
   svr.set_pre_routing_handler(
@@ -197,6 +215,7 @@ void HttpServer::Stop() {
     ShutdownAcceptedSockets(family, port_);
   } while (!loop_done_.WaitForNotificationWithTimeout(absl::Milliseconds(20)));
   thread_.join();
+  parked_.CloseAll();
 }
 
 }  // namespace metamock

@@ -28,8 +28,10 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "server/clock/clock.h"
 #include "server/http/http_types.h"
 #include "server/http/listen_address.h"
+#include "server/http/parking_lot.h"
 
 namespace httplib {
 class Server;
@@ -62,6 +64,19 @@ struct HttpServerOptions {
   // Largest request body accepted (413 above it).
   // Default: 1 MiB.
   size_t max_body_bytes = 1 << 20;
+
+  // How long a connection that gets no answer (ConnectionEffect::kHang) is
+  // held open before it is closed.
+  // Default: 60 seconds.
+  absl::Duration hang_bound = absl::Seconds(60);
+
+  // Most connections held unanswered at once (the oldest is closed).
+  // Default: 4096.
+  size_t max_hanging = 4096;
+
+  // The monotonic clock that times hangs; must outlive the server.
+  // Default: the system's.
+  Clock* monotonic = Clock::RealMonotonic();
 };
 
 class HttpServer {
@@ -102,6 +117,7 @@ class HttpServer {
   const HttpServerOptions options_;          // immutable after construction
   const HttpHandler handler_;                // immutable after construction
   std::unique_ptr<httplib::Server> server_;  // owned; set up in Bind()
+  ParkingLot parked_;                        // connections that get no answer
   int port_ = 0;                             // set once in Bind()
   std::thread thread_;  // runs the accept loop after Start()
   std::atomic<bool> started_{false};

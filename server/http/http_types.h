@@ -53,12 +53,19 @@ struct HttpRequest {
   int remote_port = 0;      // the client's port
 };
 
-// What a service answers. A connection-level outcome (no answer at all)
-// comes with the fault engine; for now every response is an HTTP answer.
+// What happens to the connection instead of (or besides) an answer. The
+// service decides; server/http/ carries it out.
+enum class ConnectionEffect {
+  kNone,  // send the answer
+  kHang,  // accept, never answer (the parking lot), close after a bound
+};
+
+// What a service answers.
 struct HttpResponse {
   int status = 200;
   HttpHeaders headers;
   std::string body;
+  ConnectionEffect effect = ConnectionEffect::kNone;
 };
 
 }  // namespace metamock

@@ -1,5 +1,6 @@
 #include "server/http/socket_scan.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -20,12 +21,12 @@ int PortOf(const sockaddr_storage& address) {
   return -1;
 }
 
-}  // namespace
-
-std::vector<int> FindAcceptedSockets(int family, int local_port) {
-  std::vector<int> found;
+// Calls `visit(fd, peer)` for each connected socket of `family` whose local
+// port is `local_port`; stops when it returns false.
+template <typename Visit>
+void ForEachAccepted(int family, int local_port, Visit visit) {
   DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return found;
+  if (dir == nullptr) return;
   const int dir_fd = dirfd(dir);
   while (dirent* entry = readdir(dir)) {
     char* end = nullptr;
@@ -49,10 +50,47 @@ std::vector<int> FindAcceptedSockets(int family, int local_port) {
                     &peer_len) != 0) {
       continue;
     }
-    found.push_back(static_cast<int>(fd));
+    if (!visit(static_cast<int>(fd), peer)) break;
   }
   closedir(dir);
+}
+
+std::string AddressText(const sockaddr_storage& address) {
+  char text[INET6_ADDRSTRLEN] = {0};
+  if (address.ss_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(address).sin_addr,
+              text, sizeof(text));
+  } else if (address.ss_family == AF_INET6) {
+    inet_ntop(AF_INET6,
+              &reinterpret_cast<const sockaddr_in6&>(address).sin6_addr, text,
+              sizeof(text));
+  }
+  return text;
+}
+
+}  // namespace
+
+std::vector<int> FindAcceptedSockets(int family, int local_port) {
+  std::vector<int> found;
+  ForEachAccepted(family, local_port, [&](int fd, const sockaddr_storage&) {
+    found.push_back(fd);
+    return true;
+  });
   return found;
+}
+
+int FindConnection(int family, int local_port, const std::string& peer_addr,
+                   int peer_port) {
+  int result = -1;
+  ForEachAccepted(
+      family, local_port, [&](int fd, const sockaddr_storage& peer) {
+        if (PortOf(peer) == peer_port && AddressText(peer) == peer_addr) {
+          result = fd;
+          return false;
+        }
+        return true;
+      });
+  return result;
 }
 
 void ShutdownAcceptedSockets(int family, int local_port) {

@@ -9,6 +9,7 @@
 #ifndef METAMOCK_SERVER_HTTP_SOCKET_SCAN_H_
 #define METAMOCK_SERVER_HTTP_SOCKET_SCAN_H_
 
+#include <string>
 #include <vector>
 
 namespace metamock {
@@ -17,6 +18,11 @@ namespace metamock {
 // (AF_INET or AF_INET6) whose local port is `local_port`. The listening
 // socket itself is not included (it has no peer).
 std::vector<int> FindAcceptedSockets(int family, int local_port);
+
+// The descriptor of the accepted connection on `local_port` whose peer is
+// `peer_addr`:`peer_port` (as cpp-httplib reports them), or -1.
+int FindConnection(int family, int local_port, const std::string& peer_addr,
+                   int peer_port);
 
 // Shuts down (both directions) every socket FindAcceptedSockets() finds:
 // a worker blocked reading such a connection wakes up at once and ends it.

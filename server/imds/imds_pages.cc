@@ -46,6 +46,9 @@ HttpResponse ImdsBadRequest() { return Page(400, "400 - Bad Request"); }
 HttpResponse ImdsUnauthorized() { return Page(401, "401 - Unauthorized"); }
 HttpResponse ImdsForbidden() { return Empty(403); }
 HttpResponse ImdsNotFound() { return Page(404, "404 - Not Found"); }
+HttpResponse ImdsTooManyRequests() {
+  return Page(429, "429 - Too Many Requests");
+}
 
 HttpResponse ImdsMethodNotAllowed(absl::string_view allow) {
   HttpResponse response = Empty(405);

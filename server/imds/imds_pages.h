@@ -28,6 +28,8 @@ HttpResponse ImdsUnauthorized();
 HttpResponse ImdsForbidden();
 // 404 - Not Found page.
 HttpResponse ImdsNotFound();
+// 429 - Too Many Requests page (a throttled client).
+HttpResponse ImdsTooManyRequests();
 // 405 with an empty body and `Allow: <allow>`.
 HttpResponse ImdsMethodNotAllowed(absl::string_view allow);
 

@@ -72,9 +72,14 @@ bool ParseTtl(absl::string_view text, int64_t* ttl) {
 
 }  // namespace
 
-ImdsService::ImdsService(World* world, Clock* clock, const TokenCodec* tokens,
+ImdsService::ImdsService(World* world, Clock* clock, Clock* monotonic,
+                         const TokenCodec* tokens,
                          const CredentialMinter* minter)
-    : world_(world), clock_(clock), tokens_(tokens), minter_(minter) {}
+    : world_(world),
+      clock_(clock),
+      tokens_(tokens),
+      minter_(minter),
+      throttle_(monotonic) {}
 
 std::shared_ptr<const ImdsService::Content> ImdsService::CurrentContent() {
   World::Loaded loaded = world_->Current();
@@ -106,17 +111,42 @@ std::shared_ptr<const ImdsService::Content> ImdsService::CurrentContent() {
 }
 
 HttpResponse ImdsService::Handle(const HttpRequest& request) {
-  const absl::Time now = clock_->Now();
-  HttpResponse response = Dispatch(request, now);
-  response.headers.Set("Date", FormatHttpDate(now));
+  std::shared_ptr<const Content> content = CurrentContent();
+  const ImdsSettings& settings = content->scenario->imds;
+  HttpResponse response;
+  if (settings.unreachable) {
+    // A firewall drops the traffic: the client waits for its timeout.
+    response.effect = ConnectionEffect::kHang;
+    return response;
+  }
+  if (settings.disabled) {
+    // HttpEndpoint=disabled: 403 with an empty body for everything.
+    response = ImdsForbidden();
+  } else if (settings.throttle &&
+             !throttle_.Allow(request.remote_addr, settings.throttle->rate,
+                              settings.throttle->burst)) {
+    response = ImdsTooManyRequests();
+  } else {
+    response = Dispatch(request, *content);
+  }
+  response.headers.Set("Date", FormatHttpDate(clock_->Now()));
   response.headers.Set("Server", "EC2ws");
   return response;
 }
 
-HttpResponse ImdsService::Dispatch(const HttpRequest& request, absl::Time now) {
+HttpResponse ImdsService::Dispatch(const HttpRequest& request,
+                                   const Content& content) {
   const std::string& method = request.method;
   if (request.path == kTokenPath) {
-    if (method == "PUT") return PutToken(request);
+    if (method == "PUT") {
+      if (content.scenario->imds.hop_limit_exceeded) {
+        // The answer's packets die one hop short of the client.
+        HttpResponse lost;
+        lost.effect = ConnectionEffect::kHang;
+        return lost;
+      }
+      return PutToken(request);
+    }
     if (method == "OPTIONS") {
       HttpResponse response;
       response.headers.Set("Allow", "OPTIONS, PUT");
@@ -139,10 +169,10 @@ HttpResponse ImdsService::Dispatch(const HttpRequest& request, absl::Time now) {
     TokenCodec::Check check = tokens_->Validate(*token);
     if (check.state != TokenCodec::State::kValid) return ImdsUnauthorized();
     remaining = check.remaining_seconds;
-  } else if (CurrentContent()->scenario->imds.tokens_required) {
+  } else if (content.scenario->imds.tokens_required) {
     return ImdsUnauthorized();
   }
-  HttpResponse response = GetPath(request, now);
+  HttpResponse response = GetPath(request, content);
   if (remaining >= 0) {
     response.headers.Set(kTtlResponseHeader, absl::StrCat(remaining));
   }
@@ -162,7 +192,8 @@ HttpResponse ImdsService::PutToken(const HttpRequest& request) {
   return response;
 }
 
-HttpResponse ImdsService::GetPath(const HttpRequest& request, absl::Time now) {
+HttpResponse ImdsService::GetPath(const HttpRequest& request,
+                                  const Content& content) {
   absl::string_view path = request.path;
   if (path == "/") return Text(absl::StrJoin(kVersions, "\n"));
   if (!absl::ConsumePrefix(&path, "/")) return ImdsNotFound();
@@ -176,26 +207,25 @@ HttpResponse ImdsService::GetPath(const HttpRequest& request, absl::Time now) {
   if (absl::StrContains(rel, "//") || absl::StartsWith(rel, "/")) {
     return ImdsNotFound();
   }
-  std::shared_ptr<const Content> content = CurrentContent();
   if (rel == "meta-data/iam" || absl::StartsWith(rel, "meta-data/iam/")) {
     absl::string_view sub = rel.substr(std::min(rel.size(), size_t{14}));
-    return GetIam(request, sub, trailing_slash, *content, now);
+    return GetIam(request, sub, trailing_slash, content);
   }
-  const MetadataTree::Node* node = content->tree.Find(rel);
+  const MetadataTree::Node* node = content.tree.Find(rel);
   if (node == nullptr) return ImdsNotFound();
   if (!node->is_directory) return Text(node->value, node->content_type);
   if (!trailing_slash && !rel.empty()) return Redirect(request);
-  if (rel == "meta-data" && world_->Iam(now).associated) {
-    return Text(content->meta_data_with_iam);
+  if (rel == "meta-data" && world_->Iam().associated) {
+    return Text(content.meta_data_with_iam);
   }
   return Text(node->value);
 }
 
 HttpResponse ImdsService::GetIam(const HttpRequest& request,
                                  absl::string_view sub, bool trailing_slash,
-                                 const Content& content, absl::Time now) {
+                                 const Content& content) {
   // `iam/` exists only while a profile is associated with the instance.
-  IamSnapshot iam = world_->Iam(now);
+  IamSnapshot iam = world_->Iam();
   if (!iam.associated) return ImdsNotFound();
   const bool served = iam.served.has_value();
 

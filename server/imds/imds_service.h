@@ -18,6 +18,9 @@
 //   AssumeRoleUnauthorizedAccess document) by the rotation schedule.
 // - Every answer has `Server: EC2ws`; documents are text/plain, user-data
 //   application/octet-stream, error pages text/html.
+// - The scenario's IMDS settings: unreachable (never answered), disabled
+//   (403, empty), hop limit exceeded (the token PUT is never answered),
+//   throttled (429 past a per-client rate, in real time).
 //
 // This class is thread-safe.
 
@@ -33,6 +36,7 @@
 #include "server/http/http_types.h"
 #include "server/imds/metadata_tree.h"
 #include "server/imds/token_codec.h"
+#include "server/throttle/rate_limiter.h"
 #include "server/util/mutex.h"
 #include "server/world/world.h"
 
@@ -40,10 +44,11 @@ namespace metamock {
 
 class ImdsService {
  public:
-  // "*world", "*clock" (the virtual clock), "*tokens" and "*minter" must
-  // remain live while this ImdsService is in use.
-  ImdsService(World* world, Clock* clock, const TokenCodec* tokens,
-              const CredentialMinter* minter);
+  // "*world", "*clock" (the virtual clock), "*monotonic" (for the
+  // throttle), "*tokens" and "*minter" must remain live while this
+  // ImdsService is in use.
+  ImdsService(World* world, Clock* clock, Clock* monotonic,
+              const TokenCodec* tokens, const CredentialMinter* minter);
   ImdsService(const ImdsService&) = delete;
   ImdsService& operator=(const ImdsService&) = delete;
 
@@ -64,17 +69,17 @@ class ImdsService {
   // The content of the world's current scenario, rebuilt when it changes.
   std::shared_ptr<const Content> CurrentContent() ABSL_LOCKS_EXCLUDED(mu_);
 
-  HttpResponse Dispatch(const HttpRequest& request, absl::Time now);
+  HttpResponse Dispatch(const HttpRequest& request, const Content& content);
   HttpResponse PutToken(const HttpRequest& request);
-  HttpResponse GetPath(const HttpRequest& request, absl::Time now);
+  HttpResponse GetPath(const HttpRequest& request, const Content& content);
   HttpResponse GetIam(const HttpRequest& request, absl::string_view sub,
-                      bool trailing_slash, const Content& content,
-                      absl::Time now);
+                      bool trailing_slash, const Content& content);
 
   World* const world_;                    // not owned
   Clock* const clock_;                    // not owned
   const TokenCodec* const tokens_;        // not owned
   const CredentialMinter* const minter_;  // not owned
+  RateLimiter throttle_;                  // per client IP, for imds.throttle
   Mutex mu_;
   std::shared_ptr<const Content> content_ ABSL_GUARDED_BY(mu_);  // cache
 };

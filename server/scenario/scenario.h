@@ -1,21 +1,25 @@
-// The immutable description of a small AWS world: the account, one EC2
-// instance, its IAM roles and instance profile, credential timing and the
-// clock. Everything metamock serves is derived from a Scenario and the
-// virtual time; nothing on the wire is a literal in a handler.
+// The immutable description of a small AWS world (DESIGN.md, "The world
+// model"): the account, one EC2 instance, IAM roles with their trust
+// policies, an instance profile and its association, how IMDS behaves,
+// credential timing, the clock, and a timeline of IAM actions.
 //
-// A Scenario is built once (today from the built-in `healthy` world; the
-// scenario engine will parse it from a file) and shared read-only as
-// std::shared_ptr<const Scenario>: thread-safe once built.
+// A Scenario is parsed and validated once (scenario_parser.h) and shared
+// read-only as std::shared_ptr<const Scenario>: thread-safe once built.
+// Nothing on the wire is a literal in a handler; everything is derived
+// from a Scenario, the actions applied so far and the virtual time.
 
 #ifndef METAMOCK_SERVER_SCENARIO_SCENARIO_H_
 #define METAMOCK_SERVER_SCENARIO_SCENARIO_H_
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "server/scenario/iam_action.h"
 
 namespace metamock {
 
@@ -24,9 +28,10 @@ inline constexpr char kEc2ServicePrincipal[] = "ec2.amazonaws.com";
 
 // An IAM role and the services its trust policy lets assume it.
 struct Role {
-  std::string name;                           // "app-role"
-  std::string role_id;                        // "AROA..." as IAM shows it
-  std::vector<std::string> trusted_services;  // e.g. "ec2.amazonaws.com"
+  std::string name;                        // "app-role"
+  std::string role_id;                     // "AROA..." as IAM shows it
+  std::set<std::string> trusted_services;  // e.g. "ec2.amazonaws.com"
+  nlohmann::json trust_policy;             // the AssumeRolePolicyDocument
 };
 
 // An IAM instance profile. It holds at most one role.
@@ -61,6 +66,36 @@ struct Instance {
   // How long before the scenario's start the instance was launched.
   absl::Duration launched_before_start = absl::Hours(1);
   std::optional<std::string> user_data;  // raw bytes; 404 when absent
+  // Instance tags, served under meta-data/tags/instance/ when non-empty.
+  std::map<std::string, std::string> tags;
+};
+
+// A per-client request rate limit (a token bucket in real time).
+struct RateLimit {
+  double rate = 10;  // requests per second, steady
+  int burst = 5;     // requests allowed at once
+};
+
+// How the instance's metadata service behaves.
+struct ImdsSettings {
+  // HttpTokens=required: token-less GETs get 401. Default: optional.
+  bool tokens_required = false;
+  // HttpEndpoint=disabled: every request gets 403 with an empty body.
+  bool disabled = false;
+  // The token PUT's answer never arrives (a container behind a hop limit
+  // of 1); GETs without a token work.
+  bool hop_limit_exceeded = false;
+  // A firewall blocks IMDS: requests are accepted and never answered.
+  bool unreachable = false;
+  // Throttling per client IP: 429 once exceeded. Default: none.
+  std::optional<RateLimit> throttle;
+};
+
+// A stretch of time, as offsets from the scenario's start, in which no new
+// credential set is issued; a new set is issued at `until` instead.
+struct RotationDelay {
+  absl::Duration from;   // >= 0
+  absl::Duration until;  // > from
 };
 
 // How credential sets rotate (DESIGN.md, "Time").
@@ -69,12 +104,8 @@ struct CredentialTiming {
   absl::Duration rotation_period = absl::Hours(1);
   // Each set is valid this long after it is issued. Default: 6 hours.
   absl::Duration lifetime = absl::Hours(6);
-};
-
-// How the instance's metadata service behaves.
-struct ImdsSettings {
-  // HttpTokens=required: token-less GETs get 401. Default: optional.
-  bool tokens_required = false;
+  // Delayed rotations, sorted, not overlapping. Default: none.
+  std::vector<RotationDelay> delays;
 };
 
 // The virtual clock.
@@ -85,18 +116,30 @@ struct ClockSettings {
   double rate = 1.0;
 };
 
+// An IAM action at an offset from the start.
+struct TimelineEntry {
+  absl::Duration at;
+  IamAction action;
+};
+
 struct Scenario {
   std::string name;         // "healthy"
   std::string description;  // the documented symptom it reproduces
-  std::string account_id;   // 12 digits
+  // Where it came from: "bundled" or the file's path (reload reads it).
+  std::string source;
+  // The document as given (comments removed), for GET /_metamock/scenario.
+  nlohmann::ordered_json document;
+
+  std::string account_id;  // 12 digits
   Instance instance;
   std::vector<Role> roles;
   std::optional<InstanceProfile> instance_profile;
-  // Whether the profile is associated with the instance.
+  // Whether the profile is associated with the instance at the start.
   bool profile_associated = false;
   ImdsSettings imds;
   CredentialTiming timing;
   ClockSettings clock;
+  std::vector<TimelineEntry> timeline;  // sorted by `at`
 
   // The role named `name`, or null.
   const Role* FindRole(const std::string& name) const;

@@ -1,48 +1,148 @@
 #include "server/world/world.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
+#include "server/util/aws_time.h"
+#include "server/util/log.h"
 
 namespace metamock {
 
-World::World(std::shared_ptr<const Scenario> scenario, VirtualClock* clock,
-             absl::Time load_time)
-    : scenario_(std::move(scenario)) {
-  start_ = scenario_->clock.start.value_or(load_time);
-  clock->Restart(start_, scenario_->clock.rate);
+World::World(VirtualClock* clock, Clock* wall) : clock_(clock), wall_(wall) {}
+
+void World::Load(std::shared_ptr<const Scenario> scenario) {
+  MutexLock lock(&mu_);
+  LoadLocked(std::move(scenario));
+  ++generation_;
+}
+
+void World::Reset() {
+  MutexLock lock(&mu_);
+  LoadLocked(scenario_);
+}
+
+void World::LoadLocked(std::shared_ptr<const Scenario> scenario) {
+  scenario_ = std::move(scenario);
+  const Scenario& s = *scenario_;
+  start_ = s.clock.start.value_or(wall_->Now());
+  clock_->Restart(start_, s.clock.rate);
+
+  iam_ = InitialIamState(s);
+  next_entry_ = 0;
+  rotated_ = false;
+  slot_ = RotationSlot{};
+  served_.reset();
+}
+
+void World::RotateLocked(const RotationSlot& slot) {
+  slot_ = slot;
+  rotated_ = true;
+  served_.reset();
+  const ProfileState* profile = iam_.AssociatedProfile();
+  if (profile == nullptr || !profile->role) return;
+  auto role = iam_.roles().find(*profile->role);
+  if (role == iam_.roles().end()) return;
+  const bool trusted =
+      role->second.trusted_services.count(kEc2ServicePrincipal) > 0;
+  served_ = ServedRole{*profile->role, trusted, slot};
+}
+
+void World::ClearIfUnservableLocked() {
+  const ProfileState* profile = iam_.AssociatedProfile();
+  if (profile == nullptr || !profile->role) served_.reset();
+}
+
+void World::AdvanceLocked() {
+  const Scenario& s = *scenario_;
+  const absl::Time now = std::max(clock_->Now(), start_);
+  auto rotate_to = [&](absl::Time t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    RotationSlot slot = CurrentRotation(s.timing, start_, t);
+    if (!rotated_ || slot.index > slot_.index) RotateLocked(slot);
+  };
+  while (next_entry_ < s.timeline.size() &&
+         start_ + s.timeline[next_entry_].at <= now) {
+    const absl::Time instant = start_ + s.timeline[next_entry_].at;
+    // Rotations strictly before this instant see the state before it.
+    if (instant > start_) rotate_to(instant - absl::Nanoseconds(1));
+    while (next_entry_ < s.timeline.size() &&
+           start_ + s.timeline[next_entry_].at == instant) {
+      absl::Status status = iam_.Apply(s.timeline[next_entry_].action);
+      if (!status.ok()) {
+        // Validation simulated the timeline, so only an earlier control-API
+        // action can make an entry fail here.
+        LogWarning(
+            absl::StrCat("timeline entry at ",
+                         absl::FormatDuration(s.timeline[next_entry_].at),
+                         " skipped: ", status.message()));
+      }
+      ++next_entry_;
+    }
+    ClearIfUnservableLocked();
+  }
+  rotate_to(now);
 }
 
 World::Loaded World::Current() {
   MutexLock lock(&mu_);
-  return Loaded{scenario_, start_};
+  return Loaded{scenario_, start_, generation_};
 }
 
-IamSnapshot World::Iam(absl::Time now) {
-  const auto [scenario, start] = Current();
+IamSnapshot World::SnapshotLocked() {
   IamSnapshot snap;
-  if (!scenario->profile_associated || !scenario->instance_profile) {
-    return snap;
-  }
-  const InstanceProfile& profile = *scenario->instance_profile;
+  snap.info_last_updated = slot_.issued;
+  snap.served = served_;
+  const std::optional<AssociationState>& association = iam_.association();
+  if (!association) return snap;
   snap.associated = true;
-  snap.profile_arn = absl::StrCat("arn:aws:iam::", scenario->account_id,
-                                  ":instance-profile/", profile.name);
-  snap.profile_id = profile.id;
-  RotationSlot slot = CurrentRotation(scenario->timing, start, now);
-  snap.info_last_updated = slot.issued;
-  if (!profile.role) {
-    snap.info_code = IamInfoCode::kSuccessWithoutRole;
+  const ProfileState* profile = iam_.AssociatedProfile();
+  if (profile == nullptr) {
+    snap.info_code = IamInfoCode::kInstanceProfileNotFound;
+    snap.profile_id = association->profile_id;
+    snap.profile_arn = association->profile_arn;
     return snap;
   }
-  snap.info_code = IamInfoCode::kSuccess;
-  const Role* role = scenario->FindRole(*profile.role);
-  bool trusted =
-      role != nullptr &&
-      std::find(role->trusted_services.begin(), role->trusted_services.end(),
-                kEc2ServicePrincipal) != role->trusted_services.end();
-  snap.served = ServedRole{*profile.role, trusted, slot};
+  snap.info_code =
+      profile->role ? IamInfoCode::kSuccess : IamInfoCode::kSuccessWithoutRole;
+  snap.profile_id = profile->id;
+  snap.profile_arn = iam_.ProfileArn(*profile);
   return snap;
+}
+
+IamSnapshot World::Iam() {
+  MutexLock lock(&mu_);
+  AdvanceLocked();
+  return SnapshotLocked();
+}
+
+absl::Status World::Apply(const std::vector<IamAction>& actions) {
+  MutexLock lock(&mu_);
+  AdvanceLocked();
+  // All or nothing: apply to a copy, keep it only if every action worked.
+  IamState next = iam_;
+  for (const IamAction& action : actions) {
+    absl::Status status = next.Apply(action);
+    if (!status.ok()) return status;
+  }
+  iam_ = std::move(next);
+  ClearIfUnservableLocked();
+  return absl::OkStatus();
+}
+
+nlohmann::ordered_json World::ToJson() {
+  MutexLock lock(&mu_);
+  AdvanceLocked();
+  nlohmann::ordered_json out = iam_.ToJson();
+  IamSnapshot snap = SnapshotLocked();
+  if (snap.served) {
+    nlohmann::ordered_json served;
+    served["RoleName"] = snap.served->role_name;
+    served["AssumeRoleAllowed"] = snap.served->ec2_trusted;
+    served["LastUpdated"] = FormatAwsTimestamp(snap.served->slot.issued);
+    served["Expiration"] = FormatAwsTimestamp(snap.served->slot.expires);
+    out["Served"] = served;
+  } else {
+    out["Served"] = nullptr;
+  }
+  out["now"] = FormatAwsTimestamp(std::max(clock_->Now(), start_));
+  return out;
 }
 
 }  // namespace metamock

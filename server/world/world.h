@@ -1,24 +1,37 @@
-// The simulated AWS world at the current virtual time.
+// The simulated AWS world at the current virtual time (DESIGN.md, "The
+// world model", "Time", "When an action becomes visible").
 //
-// A World holds the scenario (immutable, shared) and the scenario's virtual
-// clock, and answers what the instance's metadata service shows of IAM right
-// now: whether a profile is associated, what `iam/info` says, and which role
-// and credential set are served. The scenario engine grows this into the
-// full model (IAM actions, the timeline, the served-set rule); services only
-// read snapshots, so they do not change when it does.
+// A World holds the loaded scenario, its IAM state (changed by the
+// scenario's timeline and by control-API actions), and the served set: the
+// role and credential set fixed at the last rotation. It advances lazily:
+// each read first brings the world up to the virtual clock's now, applying
+// in order every timeline entry and rotation passed over, so advancing the
+// clock by hours costs the same as by a second.
 //
-// This class is thread-safe.
+// The served-set rule: actions change the IAM state at once; the served set
+// follows at the next rotation, except that when, after every action at one
+// instant, the instance has no profile, its profile no longer exists, or
+// the profile has no role, the served set is cleared at once.
+//
+// This class is thread-safe; readers never see a half-applied instant or a
+// half-loaded scenario.
 
 #ifndef METAMOCK_SERVER_WORLD_WORLD_H_
 #define METAMOCK_SERVER_WORLD_WORLD_H_
 
+#include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "server/clock/clock.h"
 #include "server/clock/virtual_clock.h"
 #include "server/credentials/credential_schedule.h"
+#include "server/scenario/iam_state.h"
 #include "server/scenario/scenario.h"
 #include "server/util/mutex.h"
 
@@ -52,27 +65,65 @@ struct IamSnapshot {
 
 class World {
  public:
-  // Restarts "*clock" (not kept) at the scenario's start
-  // (`scenario->clock.start`, or `load_time` when unset) at its rate.
-  World(std::shared_ptr<const Scenario> scenario, VirtualClock* clock,
-        absl::Time load_time);
+  // "*clock" (the scenario's virtual clock, which Load() and Reset()
+  // restart) and "*wall" (read for the start of scenarios that set none)
+  // must remain live while this World is in use. Load() before use.
+  World(VirtualClock* clock, Clock* wall);
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
-  // The scenario being served and its start S, read together.
+  // Replaces the world with `scenario`'s, restarting the clock at its start
+  // S, and counts one more generation. Atomic for readers.
+  void Load(std::shared_ptr<const Scenario> scenario) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Restarts the current scenario at S (POST /_metamock/reset). The start
+  // of a scenario without clock.start is the real time of the reset.
+  void Reset() ABSL_LOCKS_EXCLUDED(mu_);
+
   struct Loaded {
     std::shared_ptr<const Scenario> scenario;
-    absl::Time start;
+    absl::Time start;        // S
+    int64_t generation = 0;  // successful loads so far
   };
+  // The scenario being served, its start, and the generation.
   Loaded Current() ABSL_LOCKS_EXCLUDED(mu_);
 
-  // IAM as IMDS shows it at virtual time `now`.
-  IamSnapshot Iam(absl::Time now) ABSL_LOCKS_EXCLUDED(mu_);
+  // IAM as IMDS shows it now.
+  IamSnapshot Iam() ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Applies `actions` now, as one instant, all or nothing. On error
+  // (InvalidArgument with AWS's error code and message) nothing changes.
+  absl::Status Apply(const std::vector<IamAction>& actions)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  // The world as GET /_metamock/iam shows it: roles, profiles with their
+  // InstanceProfileId, the instance's IamInstanceProfileId, and what is
+  // served.
+  nlohmann::ordered_json ToJson() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
+  void LoadLocked(std::shared_ptr<const Scenario> scenario)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Applies the timeline and rotations up to the clock's now.
+  void AdvanceLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Fixes the served set at `slot` from the current IAM state.
+  void RotateLocked(const RotationSlot& slot)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The at-once rule after an instant's actions.
+  void ClearIfUnservableLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  IamSnapshot SnapshotLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  VirtualClock* const clock_;  // not owned
+  Clock* const wall_;          // not owned
   Mutex mu_;
   std::shared_ptr<const Scenario> scenario_ ABSL_GUARDED_BY(mu_);
-  absl::Time start_ ABSL_GUARDED_BY(mu_);  // S
+  absl::Time start_ ABSL_GUARDED_BY(mu_);        // S
+  int64_t generation_ ABSL_GUARDED_BY(mu_) = 0;  // loads so far
+  IamState iam_ ABSL_GUARDED_BY(mu_);            // the IAM state
+  size_t next_entry_ ABSL_GUARDED_BY(mu_) = 0;   // timeline cursor
+  RotationSlot slot_ ABSL_GUARDED_BY(mu_);       // the last rotation
+  bool rotated_ ABSL_GUARDED_BY(mu_) = false;    // slot_ is set
+  std::optional<ServedRole> served_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace metamock

@@ -7,7 +7,7 @@
 #include "server/clock/simulated_clock.h"
 #include "server/imds/iam_documents.h"
 #include "server/imds/imds_pages.h"
-#include "server/scenario/builtin_scenarios.h"
+#include "tests/testing/scenarios.h"
 
 namespace metamock {
 namespace {
@@ -20,12 +20,9 @@ constexpr char kCreds[] = "/latest/meta-data/iam/security-credentials/";
 // the virtual clock.
 class ImdsServiceTest : public ::testing::Test {
  protected:
-  explicit ImdsServiceTest(Scenario scenario = *HealthyScenario()) {
-    scenario.clock.start = kStart;
-    scenario.clock.rate = 0;
-    world_ = std::make_unique<World>(
-        std::make_shared<const Scenario>(std::move(scenario)), &clock_, kStart);
-    service_ = std::make_unique<ImdsService>(world_.get(), &clock_, &tokens_,
+  explicit ImdsServiceTest(Scenario scenario = HealthyScenario()) {
+    world_.Load(Frozen(std::move(scenario), kStart));
+    service_ = std::make_unique<ImdsService>(&world_, &clock_, &real_, &tokens_,
                                              &minter_);
   }
 
@@ -55,7 +52,7 @@ class ImdsServiceTest : public ::testing::Test {
   VirtualClock clock_{kStart, 0, &real_};
   TokenCodec tokens_{&clock_, TokenCodec::NewKey()};
   CredentialMinter minter_{11};
-  std::unique_ptr<World> world_;
+  World world_{&clock_, &real_};
   std::unique_ptr<ImdsService> service_;
 };
 
@@ -144,7 +141,7 @@ TEST_F(ImdsServiceTest, BadOrExpiredTokensAre401) {
 class ImdsTokensRequiredTest : public ImdsServiceTest {
  protected:
   static Scenario Required() {
-    Scenario s = *HealthyScenario();
+    Scenario s = HealthyScenario();
     s.imds.tokens_required = true;
     return s;
   }
@@ -289,7 +286,7 @@ TEST_F(ImdsServiceTest, OtherRoleNamesAre404) {
 class ImdsNoProfileTest : public ImdsServiceTest {
  protected:
   static Scenario NoProfile() {
-    Scenario s = *HealthyScenario();
+    Scenario s = HealthyScenario();
     s.profile_associated = false;
     return s;
   }
@@ -307,7 +304,7 @@ TEST_F(ImdsNoProfileTest, IamIsAbsentFromTheTree) {
 class ImdsNoRoleTest : public ImdsServiceTest {
  protected:
   static Scenario NoRole() {
-    Scenario s = *HealthyScenario();
+    Scenario s = HealthyScenario();
     s.instance_profile->role.reset();
     return s;
   }
@@ -325,7 +322,7 @@ TEST_F(ImdsNoRoleTest, InfoSaysNoRoleAndNothingIsServed) {
 class ImdsUntrustedRoleTest : public ImdsServiceTest {
  protected:
   static Scenario Untrusted() {
-    Scenario s = *HealthyScenario();
+    Scenario s = HealthyScenario();
     s.roles[0].trusted_services.clear();
     return s;
   }

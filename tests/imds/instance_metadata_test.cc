@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "server/scenario/builtin_scenarios.h"
+#include "tests/testing/scenarios.h"
 
 namespace metamock {
 namespace {
@@ -10,7 +10,7 @@ namespace {
 const absl::Time kStart = absl::FromUnixSeconds(1795428000);
 
 TEST(InstanceMetadata, MetaDataListsTheDocumentedKeys) {
-  MetadataTree tree = BuildInstanceMetadata(*HealthyScenario(), kStart);
+  MetadataTree tree = BuildInstanceMetadata(HealthyScenario(), kStart);
   // iam/ is added by the service while a profile is associated.
   EXPECT_EQ(tree.Find("meta-data")->value,
             "ami-id\nami-launch-index\nami-manifest-path\n"
@@ -23,7 +23,7 @@ TEST(InstanceMetadata, MetaDataListsTheDocumentedKeys) {
 }
 
 TEST(InstanceMetadata, ValuesComeFromTheScenario) {
-  Scenario s = *HealthyScenario();
+  Scenario s = HealthyScenario();
   s.instance.region = "eu-west-3";
   s.instance.availability_zone = "eu-west-3b";
   s.instance.mac = "02:00:00:00:00:01";
@@ -42,7 +42,7 @@ TEST(InstanceMetadata, ValuesComeFromTheScenario) {
 }
 
 TEST(InstanceMetadata, UserDataOnlyWhenTheScenarioHasIt) {
-  Scenario s = *HealthyScenario();
+  Scenario s = HealthyScenario();
   EXPECT_EQ(BuildInstanceMetadata(s, kStart).Find("user-data"), nullptr);
   s.instance.user_data = "#!/bin/bash\necho hi\n";
   MetadataTree tree = BuildInstanceMetadata(s, kStart);
@@ -52,7 +52,7 @@ TEST(InstanceMetadata, UserDataOnlyWhenTheScenarioHasIt) {
 }
 
 TEST(InstanceMetadata, IdentityDocumentIsByteExact) {
-  EXPECT_EQ(InstanceIdentityDocument(*HealthyScenario(), kStart),
+  EXPECT_EQ(InstanceIdentityDocument(HealthyScenario(), kStart),
             "{\n"
             "  \"accountId\" : \"123456789012\",\n"
             "  \"architecture\" : \"x86_64\",\n"

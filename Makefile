@@ -10,7 +10,8 @@ ARGS ?=
 
 BUILD_DEPS := cmake g++ make pkg-config libabsl-dev libcpp-httplib-dev \
   nlohmann-json3-dev libcxxopts-dev libgtest-dev libgmock-dev libssl-dev
-TEST_DEPS := clang python3 python3-botocore python3-boto3 awscli curl
+TEST_DEPS := clang python3 python3-botocore python3-boto3 python3-jsonschema \
+  awscli curl
 
 .PHONY: all run test build deps test-deps thread-safety clean
 

@@ -41,7 +41,27 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(
     if (!server.ok()) return server.status();
     app->servers_.push_back(std::move(*server));
   }
+  // Watching starts before the listening lines are printed, so a change
+  // made right after them is seen.
+  if (options.watch) app->Watch();
   return app;
+}
+
+void App::Watch() {
+  if (!IsScenarioPath(options_.scenario)) {
+    LogWarning(absl::StrCat("--watch has no effect on the bundled scenario \"",
+                            options_.scenario, "\""));
+    return;
+  }
+  watcher_ = std::make_unique<FileWatcher>(options_.scenario, [this] {
+    absl::Status status = Reload();
+    if (!status.ok()) {
+      LogError(
+          absl::StrCat("reload failed; the previous scenario keeps "
+                       "serving:\n",
+                       status.message()));
+    }
+  });
 }
 
 std::vector<std::string> App::urls() const {
@@ -52,23 +72,6 @@ std::vector<std::string> App::urls() const {
 
 void App::Start() {
   for (auto& server : servers_) server->Start();
-  if (options_.watch) {
-    if (!IsScenarioPath(options_.scenario)) {
-      LogWarning(
-          absl::StrCat("--watch has no effect on the bundled scenario \"",
-                       options_.scenario, "\""));
-      return;
-    }
-    watcher_ = std::make_unique<FileWatcher>(options_.scenario, [this] {
-      absl::Status status = Reload();
-      if (!status.ok()) {
-        LogError(
-            absl::StrCat("reload failed; the previous scenario keeps "
-                         "serving:\n",
-                         status.message()));
-      }
-    });
-  }
 }
 
 void App::Stop() {

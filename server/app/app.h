@@ -43,7 +43,7 @@ class App {
   // The URL of each listener, in the order of AppOptions::listen.
   std::vector<std::string> urls() const;
 
-  // Starts serving on every listener (and watching, with --watch).
+  // Starts serving on every listener.
   void Start();
 
   // Stops every listener; idempotent.
@@ -56,6 +56,8 @@ class App {
 
  private:
   App(const AppOptions& options, Clock* wall, Clock* monotonic, uint64_t seed);
+  // Starts the file watcher (--watch).
+  void Watch();
 
   const AppOptions options_;  // immutable after construction
   VirtualClock virtual_clock_;

@@ -19,8 +19,9 @@ std::tuple<ino_t, off_t, int64_t, int64_t> Version(const std::string& path) {
 FileWatcher::FileWatcher(std::string path, std::function<void()> on_change,
                          absl::Duration interval)
     : path_(std::move(path)), on_change_(std::move(on_change)) {
-  thread_ = std::thread([this, interval] {
-    auto seen = Version(path_);
+  // The first look is taken here, so a change right after construction
+  // is seen.
+  thread_ = std::thread([this, interval, seen = Version(path_)]() mutable {
     while (!stop_.WaitForNotificationWithTimeout(interval)) {
       auto now = Version(path_);
       if (now == seen) continue;

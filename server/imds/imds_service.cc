@@ -105,6 +105,8 @@ std::shared_ptr<const ImdsService::Content> ImdsService::CurrentContent() {
   names.push_back("iam/");
   std::sort(names.begin(), names.end());
   content->meta_data_with_iam = absl::StrJoin(names, "\n");
+  // A new scenario starts with fresh throttle buckets.
+  throttle_.Clear();
   MutexLock lock(&mu_);
   content_ = content;
   return content;

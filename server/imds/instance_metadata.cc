@@ -119,6 +119,10 @@ MetadataTree BuildInstanceMetadata(const Scenario& scenario, absl::Time start) {
   b.AddLeaf("meta-data/services/domain", "amazonaws.com");
   b.AddLeaf("meta-data/services/partition", "aws");
   b.AddLeaf("meta-data/system", "nitro");
+  // Instance tags in metadata (InstanceMetadataTags=enabled).
+  for (const auto& [key, value] : i.tags) {
+    b.AddLeaf(absl::StrCat("meta-data/tags/instance/", key), value);
+  }
 
   b.AddLeaf("dynamic/instance-identity/document",
             InstanceIdentityDocument(scenario, start));

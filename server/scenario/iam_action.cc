@@ -54,9 +54,10 @@ const ActionSpec& SpecOf(IamActionType type) {
 }
 
 std::optional<IamAction> Fail(IamActionError* error, std::string key,
-                              std::string message) {
+                              std::string message, bool in_value = true) {
   error->key = std::move(key);
   error->message = std::move(message);
+  error->in_value = in_value;
   return std::nullopt;
 }
 
@@ -105,7 +106,8 @@ std::optional<IamAction> ParseIamAction(
       return Fail(
           error, key,
           absl::StrCat(spec->name, " has no parameter \"", key, "\" (it takes ",
-                       absl::StrJoin(spec->keys, ", "), ")"));
+                       absl::StrJoin(spec->keys, ", "), ")"),
+          /*in_value=*/false);
     }
     const nlohmann::json& value = it.value();
     if (key == "PolicyDocument") {

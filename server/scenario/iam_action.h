@@ -61,6 +61,9 @@ struct IamAction {
 struct IamActionError {
   std::string key;
   std::string message;
+  // True when the error is in the key's value (a bad value), false when
+  // the key itself is wrong (an unknown parameter).
+  bool in_value = false;
 };
 
 // Parses an action object. `ignored_keys` are keys the caller handles (a

@@ -94,6 +94,27 @@ absl::Status IamState::Apply(const IamAction& action) {
   const std::string profile_name =
       action.instance_profile_name.value_or(defaults_.profile_name);
   const std::string role_name = action.role_name.value_or(defaults_.role_name);
+  // With nothing to default to (a scenario without a profile), the name
+  // must be given, as AWS requires it.
+  const bool needs_profile =
+      action.type == IamActionType::kCreateInstanceProfile ||
+      action.type == IamActionType::kDeleteInstanceProfile ||
+      action.type == IamActionType::kAddRoleToInstanceProfile ||
+      action.type == IamActionType::kRemoveRoleFromInstanceProfile;
+  const bool needs_role =
+      action.type == IamActionType::kAddRoleToInstanceProfile ||
+      action.type == IamActionType::kRemoveRoleFromInstanceProfile ||
+      action.type == IamActionType::kUpdateAssumeRolePolicy;
+  if (needs_profile && profile_name.empty()) {
+    return Error("ValidationError",
+                 "InstanceProfileName is required: the scenario has no "
+                 "instance_profile to default to");
+  }
+  if (needs_role && role_name.empty()) {
+    return Error("ValidationError",
+                 "RoleName is required: the scenario's instance profile has "
+                 "no role to default to");
+  }
   auto no_profile = [&] {
     return Error("NoSuchEntity", absl::StrCat("Instance Profile ", profile_name,
                                               " cannot be found."));

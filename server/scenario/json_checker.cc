@@ -7,6 +7,18 @@
 
 namespace metamock {
 
+namespace {
+
+// 1000000 rather than 1e+06.
+std::string NumberText(double v) {
+  if (v == static_cast<double>(static_cast<int64_t>(v))) {
+    return absl::StrCat(static_cast<int64_t>(v));
+  }
+  return absl::StrCat(v);
+}
+
+}  // namespace
+
 std::string JsonTypeName(const nlohmann::json& value) {
   switch (value.type()) {
     case nlohmann::json::value_t::object:
@@ -103,7 +115,8 @@ std::optional<double> JsonChecker::Number(const nlohmann::json& object,
   double v = it->get<double>();
   if (!std::isfinite(v) || v < min || v > max) {
     AtValue(Child(pointer, key),
-            absl::StrCat("\"", key, "\" must be from ", min, " to ", max));
+            absl::StrCat("\"", key, "\" must be from ", NumberText(min), " to ",
+                         NumberText(max)));
     return std::nullopt;
   }
   return v;

@@ -60,6 +60,18 @@ class Scanner {
     }
   }
 
+  // Reads four hex digits (of a \\u escape).
+  unsigned Hex4() {
+    unsigned code = 0;
+    for (int i = 0; i < 4 && !AtEnd(); ++i) {
+      char h = Peek();
+      code = code * 16 +
+             static_cast<unsigned>(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+      Advance();
+    }
+    return code;
+  }
+
   // Reads a string literal and returns its (roughly) decoded text: escapes
   // other than \uXXXX map to their character; \uXXXX to UTF-8.
   std::string String() {
@@ -88,21 +100,27 @@ class Scanner {
             out += '\f';
             break;
           case 'u': {
-            unsigned code = 0;
-            for (int i = 0; i < 4 && !AtEnd(); ++i) {
-              char h = Peek();
-              code = code * 16 +
-                     static_cast<unsigned>(h <= '9' ? h - '0'
-                                                    : (h | 0x20) - 'a' + 10);
+            unsigned code = Hex4();
+            // A surrogate pair encodes one character above U+FFFF.
+            if (code >= 0xD800 && code < 0xDC00 && Peek() == '\\' &&
+                pos_ + 1 < text_.size() && text_[pos_ + 1] == 'u') {
               Advance();
+              Advance();
+              unsigned low = Hex4();
+              code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
             }
             if (code < 0x80) {
               out += static_cast<char>(code);
             } else if (code < 0x800) {
               out += static_cast<char>(0xC0 | (code >> 6));
               out += static_cast<char>(0x80 | (code & 0x3F));
-            } else {
+            } else if (code < 0x10000) {
               out += static_cast<char>(0xE0 | (code >> 12));
+              out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+              out += static_cast<char>(0x80 | (code & 0x3F));
+            } else {
+              out += static_cast<char>(0xF0 | (code >> 18));
+              out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
               out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
               out += static_cast<char>(0x80 | (code & 0x3F));
             }
@@ -168,15 +186,17 @@ class Scanner {
       SkipSpaceAndComments();
       if (Peek() == ':') Advance();
       if (duplicate) {
-        // Keep the first occurrence's positions; scan past this value.
-        std::map<std::string, TextPosition> scratch;
-        std::map<std::string, TextPosition>* saved = out_;
-        out_ = &scratch;
-        Value(member);
-        out_ = saved;
-      } else {
-        Value(member);
+        // nlohmann keeps the last value of a repeated key, so its positions
+        // replace the first one's.
+        const std::string prefix = member + "/";
+        for (auto it = out_->lower_bound(prefix);
+             it != out_->end() &&
+             it->first.compare(0, prefix.size(), prefix) == 0;) {
+          it = out_->erase(it);
+        }
+        (*out_)[member + "#key"] = key_position;
       }
+      Value(member);
     }
     Advance();  // }
   }

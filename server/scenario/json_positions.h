@@ -4,7 +4,8 @@
 // text once more, after nlohmann has accepted it, and records where each
 // value and each key starts, keyed by JSON pointer ("/timeline/2/at"). A
 // key's own position is under the pointer plus "#key". Duplicate keys,
-// which nlohmann silently collapses, are reported too.
+// which nlohmann silently collapses to the last one, are reported too, and
+// the last one's positions are the ones recorded.
 
 #ifndef METAMOCK_SERVER_SCENARIO_JSON_POSITIONS_H_
 #define METAMOCK_SERVER_SCENARIO_JSON_POSITIONS_H_
@@ -38,7 +39,7 @@ class JsonPositions {
   TextPosition Key(absl::string_view pointer) const;
 
   // Pointers of members whose key repeats an earlier key of the same
-  // object, with the repeated key's position.
+  // object, with the repeated key's position (which Key() then returns).
   const std::vector<std::pair<std::string, TextPosition>>& duplicates() const {
     return duplicates_;
   }

@@ -125,7 +125,8 @@ struct TimelineEntry {
 struct Scenario {
   std::string name;         // "healthy"
   std::string description;  // the documented symptom it reproduces
-  // Where it came from: "bundled" or the file's path (reload reads it).
+  // Where it came from: "bundled", a file's path, or "request body".
+  // (Reloads read the --scenario given at start, not this.)
   std::string source;
   // The document as given (comments removed), for GET /_metamock/scenario.
   nlohmann::ordered_json document;

@@ -195,7 +195,8 @@ class Parser {
         for (auto it = tags->begin(); it != tags->end(); ++it) {
           if (!it->is_string()) {
             check_.AtValue(JsonChecker::Child(p + "/tags", it.key()),
-                           "tag values must be strings");
+                           absl::StrCat("tag values must be strings, not ",
+                                        JsonTypeName(*it)));
           } else {
             i.tags[it.key()] = it->get<std::string>();
           }
@@ -278,6 +279,9 @@ class Parser {
       }
       role.role_id = check_.String(r, p, "id", false)
                          .value_or(DerivedId("AROA", role.name));
+      if (!absl::StartsWith(role.role_id, "AROA")) {
+        check_.AtValue(p + "/id", "a role id starts with AROA");
+      }
       auto trust = r.find("trust");
       if (trust == r.end()) {
         check_.AtValue(p,
@@ -314,6 +318,10 @@ class Parser {
       const std::string p = "/instance_profile";
       InstanceProfile profile;
       profile.name = check_.String(*v, p, "name", true).value_or("");
+      if (v->contains("name") && (*v)["name"].is_string() &&
+          profile.name.empty()) {
+        check_.AtValue(p + "/name", "the profile's \"name\" must not be empty");
+      }
       profile.id = check_.String(*v, p, "id", false)
                        .value_or(DerivedId("AIPA", profile.name));
       if (!absl::StartsWith(profile.id, "AIPA")) {
@@ -348,12 +356,16 @@ class Parser {
     }
     const std::string p = "/credentials";
     CredentialTiming& t = s->timing;
-    t.rotation_period =
-        check_.Duration(*v, p, "rotation", false, absl::Seconds(1))
-            .value_or(t.rotation_period);
-    t.lifetime = check_.Duration(*v, p, "lifetime", false, absl::Seconds(1))
-                     .value_or(t.lifetime);
-    if (t.lifetime < t.rotation_period + absl::Minutes(5)) {
+    std::optional<absl::Duration> rotation =
+        check_.Duration(*v, p, "rotation", false, absl::Seconds(1));
+    std::optional<absl::Duration> lifetime =
+        check_.Duration(*v, p, "lifetime", false, absl::Seconds(1));
+    const bool rotation_ok = rotation || !v->contains("rotation");
+    const bool lifetime_ok = lifetime || !v->contains("lifetime");
+    t.rotation_period = rotation.value_or(t.rotation_period);
+    t.lifetime = lifetime.value_or(t.lifetime);
+    if (rotation_ok && lifetime_ok &&
+        t.lifetime < t.rotation_period + absl::Minutes(5)) {
       check_.AtValue(v->contains("lifetime") ? p + "/lifetime" : p,
                      "\"lifetime\" must exceed \"rotation\" by at least 5m: "
                      "AWS makes new credentials available at least five "
@@ -427,6 +439,8 @@ class Parser {
       if (!action) {
         if (error.key.empty()) {
           check_.AtValue(p, error.message);
+        } else if (error.in_value) {
+          check_.AtValue(JsonChecker::Child(p, error.key), error.message);
         } else {
           check_.AtKey(JsonChecker::Child(p, error.key), error.message);
         }
@@ -469,6 +483,29 @@ class Parser {
   std::vector<std::string> pointers_;  // pointer of each timeline entry
 };
 
+// The start of the token that ends at `end` (a string's opening quote, a
+// literal's first character); `end` itself for punctuation.
+size_t TokenStart(absl::string_view text, size_t end) {
+  if (end >= text.size()) return end;
+  if (text[end] == '"' && end > 0) {
+    for (size_t i = end; i-- > 0;) {
+      if (text[i] == '\n') return end;  // strings do not span lines
+      if (text[i] != '"') continue;
+      size_t backslashes = 0;
+      for (size_t j = i; j-- > 0 && text[j] == '\\';) ++backslashes;
+      if (backslashes % 2 == 0) return i;
+    }
+    return end;
+  }
+  auto literal = [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+           c == '+' || c == '-';
+  };
+  size_t start = end;
+  while (start > 0 && literal(text[end]) && literal(text[start - 1])) --start;
+  return start;
+}
+
 std::string Format(absl::string_view label, const JsonIssue& issue) {
   return absl::StrCat(label, ":", issue.position.line, ":",
                       issue.position.column, ": ", issue.message);
@@ -483,8 +520,10 @@ absl::StatusOr<std::shared_ptr<const Scenario>> ParseScenario(
     doc = Json::parse(text.begin(), text.end(), nullptr,
                       /*allow_exceptions=*/true, /*ignore_comments=*/true);
   } catch (const Json::parse_error& e) {
-    // e.byte counts from 1 and points at the last character read.
-    TextPosition at = PositionOfOffset(text, e.byte > 0 ? e.byte - 1 : 0);
+    // e.byte counts from 1 and points at the last character read: the end
+    // of the offending token. Point at its start instead.
+    TextPosition at =
+        PositionOfOffset(text, TokenStart(text, e.byte > 0 ? e.byte - 1 : 0));
     std::string message = e.what();
     size_t colon = message.find(": ");
     if (colon != std::string::npos) message = message.substr(colon + 2);
@@ -496,9 +535,11 @@ absl::StatusOr<std::shared_ptr<const Scenario>> ParseScenario(
   JsonPositions positions = JsonPositions::Scan(text);
   std::vector<JsonIssue> errors;
   for (const auto& [pointer, position] : positions.duplicates()) {
+    std::string key = absl::StrReplaceAll(
+        pointer.substr(pointer.rfind('/') + 1), {{"~1", "/"}, {"~0", "~"}});
     errors.push_back(JsonIssue{
-        position, absl::StrCat("duplicate key \"",
-                               pointer.substr(pointer.rfind('/') + 1), "\"")});
+        position,
+        absl::StrCat("duplicate key \"", key, "\" (the last one counts)")});
   }
   Parser parser(doc, &positions, &errors);
   auto scenario = std::make_shared<Scenario>(parser.Parse());

@@ -6,21 +6,19 @@ namespace metamock {
 
 bool RateLimiter::Allow(absl::string_view key, double rate, double burst) {
   const absl::Time now = clock_->Now();
+  // Each request costs one interval; up to `burst` may be owed at once.
+  const absl::Duration interval = absl::Seconds(1) / rate;
+  const absl::Duration tolerance = interval * (std::max(burst, 1.0) - 1);
   MutexLock lock(&mu_);
-  auto [it, inserted] = buckets_.try_emplace(key, Bucket{burst, now});
+  auto [it, inserted] = buckets_.try_emplace(key, Bucket{now});
   Bucket& b = it->second;
-  if (!inserted) {
-    b.tokens = std::min(
-        burst, b.tokens + absl::ToDoubleSeconds(now - b.updated) * rate);
-    b.updated = now;
-  }
-  const bool allowed = b.tokens >= 1.0;
-  if (allowed) b.tokens -= 1.0;
+  const absl::Time full_at = std::max(b.full_at, now);
+  const bool allowed = full_at - now <= tolerance;
+  if (allowed) b.full_at = full_at + interval;
   if (buckets_.size() > kPruneAbove) {
-    // Buckets that would be full again carry no information.
+    // Full buckets carry no information.
     for (auto i = buckets_.begin(); i != buckets_.end();) {
-      const Bucket& x = i->second;
-      if (x.tokens + absl::ToDoubleSeconds(now - x.updated) * rate >= burst) {
+      if (i->second.full_at <= now) {
         buckets_.erase(i++);
       } else {
         ++i;

@@ -3,8 +3,11 @@
 // clock does (DESIGN.md, "Which clock").
 //
 // A bucket holds up to `burst` tokens, refills at `rate` per second, and
-// each allowed request takes one. Idle full buckets are dropped, so the map
-// cannot grow without bound under many clients.
+// each allowed request takes one. It is kept as the generic cell rate
+// algorithm's "theoretical arrival time" in absl::Duration arithmetic, so a
+// steady overload gets exactly `rate` per second, with no floating-point
+// drift. Idle full buckets are dropped, so the map cannot grow without
+// bound under many clients.
 //
 // This class is thread-safe.
 
@@ -38,8 +41,8 @@ class RateLimiter {
 
  private:
   struct Bucket {
-    double tokens;
-    absl::Time updated;
+    // When the bucket would be full again if nothing more came.
+    absl::Time full_at;
   };
   // Above this many buckets, full ones are dropped.
   static constexpr size_t kPruneAbove = 10000;

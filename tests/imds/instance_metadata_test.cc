@@ -74,3 +74,20 @@ TEST(InstanceMetadata, IdentityDocumentIsByteExact) {
 
 }  // namespace
 }  // namespace metamock
+
+namespace metamock {
+namespace {
+
+TEST(InstanceMetadataTags, ServedUnderTagsInstance) {
+  Scenario s = HealthyScenario();
+  s.instance.tags = {{"Name", "web-1"}, {"team", "payments"}};
+  MetadataTree tree = BuildInstanceMetadata(s, absl::FromUnixSeconds(0));
+  EXPECT_EQ(tree.Find("meta-data/tags/instance")->value, "Name\nteam");
+  EXPECT_EQ(tree.Find("meta-data/tags/instance/team")->value, "payments");
+  EXPECT_EQ(BuildInstanceMetadata(HealthyScenario(), absl::FromUnixSeconds(0))
+                .Find("meta-data/tags"),
+            nullptr);
+}
+
+}  // namespace
+}  // namespace metamock

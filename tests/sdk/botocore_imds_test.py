@@ -26,266 +26,41 @@ then one summary line `N passed, M failed` (the line CI reads):
 Exit status: 0 if every check passed, 1 if any failed (the servers not
 starting fails them all), 2 for bad usage.
 
-Safety rules this script follows (a real IMDS must never be reached and no
-AWS service is ever called):
-  * Packets go only to 127.0.0.1, to the ports the servers printed. Every
-    HTTP request botocore makes goes through a guard (a wrapper around
-    URLLib3Session.send) that refuses, before connecting, any other host or
-    port and any request that would go through a proxy.
-  * Before the botocore session is created, os.environ is rebuilt: every
-    AWS_* variable is removed, then AWS_EC2_METADATA_SERVICE_ENDPOINT points
-    at the first server (with a trailing slash), AWS_CONFIG_FILE and
-    AWS_SHARED_CREDENTIALS_FILE are /dev/null, AWS_REGION and
-    AWS_DEFAULT_REGION are us-east-1, BOTO_CONFIG is /dev/null (no boto2
-    config file can supply keys), NO_PROXY/no_proxy are `*` and every
-    *_PROXY variable is removed. AWS_CONTAINER_CREDENTIALS_* are never set.
-  * A fetcher built directly ignores AWS_EC2_METADATA_SERVICE_ENDPOINT, so
-    the endpoint is always passed to it in `config`.
-  * Credentials are only resolved: no client is created, nothing is signed.
-  * The script's own urllib requests use no proxy and follow no redirect.
-  * Every server started is stopped in a `finally` (SIGTERM, wait up to 5 s,
-    then SIGKILL); every wait has a deadline, so the script ends in well
-    under 60 s.
+Safety: the rules in sdk_harness.py's docstring, which also does the
+starting, stopping, guarding and reporting. Here the guard allows only the
+first server's port, the environment points botocore at the first server,
+the fetcher built directly gets that server in `config` (it ignores
+AWS_EC2_METADATA_SERVICE_ENDPOINT), and the servers are stopped one after
+another.
 """
 
-import calendar
 import json
 import os
-import re
-import select
-import signal
-import subprocess
 import sys
-import tempfile
 import time
-import traceback
-import urllib.parse
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
+# pylint: disable=wrong-import-position
+from sdk_harness import (CREDENTIALS_PATH, RequestGuard, ServerStartError,
+                         expect, http_text, imds_token, main, parse_aws_time,
+                         prepare_environment, start_servers, stop_servers)
 
 SEED = 20240229
 ROLE_NAME = "metamock-ec2-role"
-LOOPBACK = "127.0.0.1"
-STARTUP_TIMEOUT_S = 10.0
-STOP_TIMEOUT_S = 5.0
-HTTP_TIMEOUT_S = 5.0
 TOKEN_LENGTH = 56
-CREDENTIALS_PATH = "latest/meta-data/iam/security-credentials/"
-LISTENING_RE = re.compile(r"^listening on (http://127\.0\.0\.1:(\d+))\s*$")
-PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
-                   "http_proxy", "https_proxy", "all_proxy")
-
-
-class CheckFailed(Exception):
-    """A check's expectation did not hold."""
-
-
-class ServerStartError(Exception):
-    """metamock could not be started or did not announce its address."""
-
-
-class UnsafeRequest(Exception):
-    """botocore tried to send a request outside the allowed loopback ports."""
-
-
-def expect(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
-# --- metamock processes ----------------------------------------------------
-
-
-class Server:
-    """One metamock child process and the URL it serves on."""
-
-    def __init__(self, binary, seed):
-        self.launched_at = time.time()
-        self.stderr = tempfile.TemporaryFile()
-        self.process = None
-        self.base_url = None  # "http://127.0.0.1:PORT/"
-        self.port = None
-        try:
-            self.process = subprocess.Popen(
-                [binary, "--listen", LOOPBACK + ":0", "--seed", str(seed)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=self.stderr)
-        except OSError as e:
-            self.stderr.close()
-            raise ServerStartError(
-                f"cannot run metamock binary {binary!r}: {e}") from e
-
-    def wait_until_listening(self, deadline):
-        """Reads the `listening on URL` line, polling until `deadline`."""
-        line = read_line(self.process.stdout, deadline)
-        if line is None:
-            try:  # EOF may come just before the exit can be reaped
-                status = self.process.wait(timeout=0.5)
-            except subprocess.TimeoutExpired:
-                status = None
-            if status is None:
-                what = f"printed no `listening on` line in {STARTUP_TIMEOUT_S} s"
-            else:
-                what = f"exited with status {status} before `listening on`"
-            raise ServerStartError(
-                f"metamock {what}; stderr: {self.stderr_text()!r}")
-        match = LISTENING_RE.match(line)
-        if not match:
-            raise ServerStartError(
-                f"unexpected first line from metamock: {line!r} (wanted "
-                f"`listening on http://{LOOPBACK}:PORT`)")
-        self.base_url = match.group(1) + "/"
-        self.port = int(match.group(2))
-
-    def stderr_text(self):
-        self.stderr.seek(0)
-        return self.stderr.read().decode("utf-8", "replace").strip()
-
-    def stop(self):
-        """SIGTERM, wait up to STOP_TIMEOUT_S, then SIGKILL.
-
-        Prints a note (it is not one of the checks) if a running server did
-        not exit with status 0 on SIGTERM.
-        """
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                status = self.process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-                status = "none (ignored SIGTERM; killed)"
-            if status != 0:
-                print(f"note: metamock (pid {self.process.pid}) exit status "
-                      f"after SIGTERM: {status}", file=sys.stderr)
-        self.process.stdout.close()
-        self.stderr.close()
-
-
-def read_line(pipe, deadline):
-    """One line from `pipe`, or None on EOF or when `deadline` passes."""
-    fd = pipe.fileno()
-    data = b""
-    while b"\n" not in data:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return None
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if not ready:
-            continue
-        chunk = os.read(fd, 4096)
-        if not chunk:
-            return None
-        data += chunk
-    return data.split(b"\n", 1)[0].decode("utf-8", "replace")
-
-
-def start_servers(binary, count, seed):
-    """Launches `count` servers at once, then waits for each one's line."""
-    servers = []
-    try:
-        for _ in range(count):
-            servers.append(Server(binary, seed))
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        for server in servers:
-            server.wait_until_listening(deadline)
-    except BaseException:
-        stop_servers(servers)
-        raise
-    return servers
-
-
-def stop_servers(servers):
-    for server in servers:
-        server.stop()
 
 
 # --- direct IMDS requests (urllib, loopback only) ---------------------------
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None  # urllib then raises HTTPError for the 3xx
-
-
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}),
-                                      _NoRedirect())
-
-
-def http_text(base_url, path, method="GET", headers=None):
-    url = base_url + path
-    expect(urllib.parse.urlsplit(url).hostname == LOOPBACK,
-           f"refusing to contact non-loopback URL {url}")
-    request = urllib.request.Request(url, method=method, headers=headers or {})
-    with _OPENER.open(request, timeout=HTTP_TIMEOUT_S) as response:
-        expect(response.status == 200, f"{method} {url}: {response.status}")
-        return response.read().decode("utf-8")
-
-
 def fetch_credentials_document(base_url):
     """PUT a token, then GET the role's credentials document (IMDSv2)."""
-    token = http_text(base_url, "latest/api/token", method="PUT",
-                      headers={"X-aws-ec2-metadata-token-ttl-seconds": "300"})
-    auth = {"X-aws-ec2-metadata-token": token}
+    auth = {"X-aws-ec2-metadata-token": imds_token(base_url)}
     role = http_text(base_url, CREDENTIALS_PATH, headers=auth).strip()
     expect(role == ROLE_NAME, f"role list is {role!r}, not {ROLE_NAME!r}")
     return json.loads(http_text(base_url, CREDENTIALS_PATH + role,
                                 headers=auth))
-
-
-# --- botocore environment and request guard ---------------------------------
-
-
-def prepare_environment(base_url):
-    """Rebuilds os.environ so botocore can only find the local server."""
-    for name in [n for n in os.environ if n.startswith("AWS_")]:
-        del os.environ[name]
-    for name in PROXY_VARIABLES:
-        os.environ.pop(name, None)
-    os.environ.update({
-        "AWS_EC2_METADATA_SERVICE_ENDPOINT": base_url,
-        "AWS_CONFIG_FILE": "/dev/null",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "BOTO_CONFIG": "/dev/null",
-        "NO_PROXY": "*",
-        "no_proxy": "*",
-    })
-
-
-class RequestGuard:
-    """Wraps URLLib3Session.send: allows only the given loopback ports.
-
-    Every request botocore sends is recorded as (method, url, headers) and
-    checked before any connection is made.
-    """
-
-    def __init__(self, allowed_ports):
-        self.allowed_ports = set(allowed_ports)
-        self.requests = []
-
-    def install(self):
-        import botocore.httpsession
-        session_class = botocore.httpsession.URLLib3Session
-        original_send = session_class.send
-        guard = self
-
-        def guarded_send(session, request):
-            guard.admit(session, request)
-            return original_send(session, request)
-
-        session_class.send = guarded_send
-
-    def admit(self, session, request):
-        parts = urllib.parse.urlsplit(request.url)
-        if parts.hostname != LOOPBACK or parts.port not in self.allowed_ports:
-            raise UnsafeRequest(f"botocore tried to reach {request.url}")
-        if session._proxy_config.proxy_url_for(request.url):
-            raise UnsafeRequest(f"botocore would proxy {request.url}")
-        self.requests.append((request.method, request.url,
-                              {k.lower(): v for k, v in request.headers.items()}))
 
 
 # --- checks -----------------------------------------------------------------
@@ -360,11 +135,6 @@ def check_sent_with_token(requests, base_url):
     expect(len(tokens.pop()) == TOKEN_LENGTH, "GET token has the wrong length")
 
 
-def parse_aws_time(text):
-    """Seconds since the epoch for an IMDS time such as 2024-01-02T03:04:05Z."""
-    return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
-
-
 def in_first_rotation(server, document, fetched_at):
     """True if `document` is credential set 0 (issued at server start).
 
@@ -400,61 +170,27 @@ def check_seed_reproducible(first, second):
 CHECK_NAMES = ("session_chain", "imdsv2_used", "seed_reproducible")
 
 
-class Results:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def run(self, name, function, *args):
-        try:
-            note = function(*args)
-        except CheckFailed as e:
-            self.fail(name, str(e))
-        except Exception as e:  # pylint: disable=broad-except
-            self.fail(name, f"{type(e).__name__}: {e}")
-            traceback.print_exc(file=sys.stderr)
-        else:
-            self.passed += 1
-            print(f"PASS {name}" + (f" ({note})" if note else ""), flush=True)
-
-    def fail(self, name, reason):
-        self.failed += 1
-        print(f"FAIL {name}: {reason}", flush=True)
-
-    def summary(self):
-        return f"{self.passed} passed, {self.failed} failed"
-
-
 def run_checks(binary, results):
     try:
-        servers = start_servers(binary, 2, SEED)
+        servers = start_servers(
+            binary, [("metamock", ["--seed", str(SEED)])] * 2, together=False)
     except ServerStartError as e:
         print(f"error: {e}", file=sys.stderr, flush=True)
-        for name in CHECK_NAMES:
-            results.fail(name, f"metamock did not start: {e}")
+        results.fail_unreported(f"metamock did not start: {e}")
         return
     try:
         first, second = servers
         prepare_environment(first.base_url)
-        guard = RequestGuard([first.port])
+        guard = RequestGuard()
         guard.install()
+        guard.allow(first.port)
         results.run("session_chain", check_session_chain, first)
         results.run("imdsv2_used", check_imdsv2_used, first, guard)
         results.run("seed_reproducible", check_seed_reproducible, first,
                     second)
     finally:
-        stop_servers(servers)
-
-
-def main(argv):
-    if len(argv) != 2:
-        print(f"usage: {argv[0]} /path/to/metamock", file=sys.stderr)
-        return 2
-    results = Results()
-    run_checks(argv[1], results)
-    print(results.summary(), flush=True)
-    return 0 if results.failed == 0 else 1
+        stop_servers(servers, together=False)
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main(sys.argv, CHECK_NAMES, run_checks))

@@ -22,6 +22,8 @@ deps:
 
 test-deps:
 	@./scripts/install-deps.sh $(BUILD_DEPS) $(TEST_DEPS)
+	@command -v node >/dev/null 2>&1 || ./scripts/install-deps.sh nodejs npm
+	cd clients/js-v3 && npm ci --no-audit --no-fund
 
 define configure_and_build
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(1)

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cxxopts.hpp>
 #include <iostream>
 #include <string>
@@ -18,7 +19,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "server/app/app.h"
+#include "server/ecs/ecs_service.h"
 #include "server/scenario/bundled_scenarios.h"
 #include "server/scenario/scenario_loader.h"
 #include "server/util/log.h"
@@ -47,8 +50,9 @@ int UsageError(const std::string& message) {
 cxxopts::Options MakeOptions() {
   cxxopts::Options options(
       "metamock",
-      "A local stand-in for the AWS credential endpoints (EC2 instance "
-      "metadata service), driven by scenario files.");
+      "A local stand-in for the AWS credential endpoints (the EC2 instance "
+      "metadata service, the ECS agent's task credentials and metadata, the "
+      "EKS Pod Identity agent), driven by scenario files.");
   options.custom_help("[OPTION...] | --validate FILE... | --list-scenarios");
   options.add_options()(
       "listen",
@@ -130,7 +134,29 @@ Flags ParseFlags(int argc, char** argv) {
       }
       app.seed = seed;
     }
+    if (result.count("journal-size")) {
+      const std::string text = result["journal-size"].as<std::string>();
+      uint64_t size = 0;
+      if (!absl::SimpleAtoi(text, &size) || size < 1 || size > 10000000 ||
+          text[0] == '+') {
+        flags.error = absl::StrCat("invalid --journal-size \"", text,
+                                   "\": expected a whole number from 1 to "
+                                   "10000000");
+        return flags;
+      }
+      app.journal_size = size;
+    }
     metamock::SetLogQuiet(result.count("quiet") > 0);
+    // The ECS agent's own knob, honoured as the agent does.
+    if (const char* limit = std::getenv("ECS_TASK_METADATA_RPS_LIMIT")) {
+      app.ecs_rate_limit = metamock::ParseEcsRateLimit(limit);
+      if (!app.ecs_rate_limit) {
+        metamock::LogWarning(absl::StrCat(
+            "ECS_TASK_METADATA_RPS_LIMIT=\"", limit,
+            "\" is not steady,burst; using the agent's default 40,60"));
+        app.ecs_rate_limit = metamock::RateLimit{40, 60};
+      }
+    }
   } catch (const cxxopts::exceptions::exception& e) {
     flags.error = e.what();
   }
@@ -156,8 +182,11 @@ int ListScenarios() {
 int Validate(const std::vector<std::string>& files) {
   int status = 0;
   for (const std::string& file : files) {
+    std::vector<std::string> warnings;
     absl::StatusOr<std::shared_ptr<const metamock::Scenario>> s =
-        metamock::LoadScenario(file);
+        metamock::LoadScenario(file, &warnings);
+    for (const std::string& w : warnings)
+      std::fprintf(stderr, "%s\n", w.c_str());
     if (s.ok()) {
       std::printf("%s: ok (%s)\n", file.c_str(), (*s)->name.c_str());
     } else {
@@ -198,8 +227,12 @@ int main(int argc, char** argv) {
   }
   const metamock::AppOptions& options = flags.options;
 
+  std::vector<std::string> warnings;
   absl::StatusOr<std::shared_ptr<const metamock::Scenario>> scenario =
-      metamock::LoadScenario(options.scenario);
+      metamock::LoadScenario(options.scenario, &warnings);
+  for (const std::string& w : warnings) {
+    metamock::LogWarning(absl::StrReplaceAll(w, {{": warning: ", ": "}}));
+  }
   if (!scenario.ok()) {
     std::fprintf(stderr, "%s\n",
                  std::string(scenario.status().message()).c_str());

@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/app/journal_entry.h"
 #include "server/app/request_router.h"
 #include "server/scenario/scenario_loader.h"
 #include "server/util/log.h"
@@ -13,12 +15,18 @@ namespace metamock {
 App::App(const AppOptions& options, Clock* wall, Clock* monotonic,
          uint64_t seed)
     : options_(options),
+      monotonic_(monotonic),
       virtual_clock_(wall->Now(), 1.0, monotonic),
+      journal_(options.journal_size),
+      faults_(seed),
       world_(&virtual_clock_, wall),
       tokens_(&virtual_clock_, TokenCodec::NewKey()),
       minter_(seed),
       imds_(&world_, &virtual_clock_, monotonic, &tokens_, &minter_),
-      control_(&world_, &virtual_clock_) {}
+      ecs_(&world_, &virtual_clock_, monotonic, &minter_,
+           options.ecs_rate_limit),
+      eks_(&world_, &minter_),
+      control_(&world_, &virtual_clock_, &journal_, &faults_) {}
 
 App::~App() { Stop(); }
 
@@ -27,6 +35,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(
     Clock* wall, Clock* monotonic) {
   const uint64_t seed = options.seed.value_or(OsRandomUint64());
   std::unique_ptr<App> app(new App(options, wall, monotonic, seed));
+  app->faults_.Replace(scenario->faults);
   app->world_.Load(std::move(scenario));
   App* raw = app.get();
   RouterHandlers handlers;
@@ -34,7 +43,23 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(
     return raw->control_.Handle(r);
   };
   handlers.imds = [raw](const HttpRequest& r) { return raw->imds_.Handle(r); };
-  HttpHandler router = MakeRouter(std::move(handlers));
+  handlers.ecs = [raw](const HttpRequest& r) { return raw->ecs_.Handle(r); };
+  handlers.eks = [raw](const HttpRequest& r) { return raw->eks_.Handle(r); };
+  HttpHandler routed = MakeRouter(std::move(handlers));
+  // Every request to the three endpoints goes into the journal.
+  HttpHandler router = [raw, routed](const HttpRequest& r) {
+    const Endpoint endpoint = RouteOf(r);
+    if (endpoint == Endpoint::kControl) return routed(r);
+    const absl::Time started = raw->monotonic_->Now();
+    const absl::Time virtual_now = raw->virtual_clock_.Now();
+    std::string fault;
+    HttpResponse response = raw->Serve(routed, r, endpoint, &fault);
+    JournalEntry entry = JournalEntryFor(r, response, endpoint, virtual_now,
+                                         raw->monotonic_->Now() - started);
+    entry.fault = fault;
+    raw->journal_.Record(std::move(entry));
+    return response;
+  };
   for (const ListenAddress& address : options.listen) {
     absl::StatusOr<std::unique_ptr<HttpServer>> server =
         HttpServer::Bind(address, options.http, router);
@@ -64,6 +89,55 @@ void App::Watch() {
   });
 }
 
+HttpResponse App::Serve(const HttpHandler& routed, const HttpRequest& request,
+                        Endpoint endpoint, std::string* fault_id) {
+  const absl::Time offset_base = world_.Current().start;
+  std::optional<FaultDecision> d = faults_.Decide(
+      request, EndpointName(endpoint), virtual_clock_.Now() - offset_base);
+  if (!d) return routed(request);
+  *fault_id = d->rule_id;
+  const FaultEffect& e = d->effect;
+  HttpResponse response;
+  switch (e.kind) {
+    case FaultEffect::Kind::kStatus:
+      response.status = e.status;
+      for (const auto& [name, value] : e.headers)
+        response.headers.Set(name, value);
+      if (!response.headers.Has("Content-Type")) {
+        response.headers.Set("Content-Type", "text/plain");
+      }
+      if (endpoint == Endpoint::kImds) response.headers.Set("Server", "EC2ws");
+      response.body = e.body;
+      return response;
+    case FaultEffect::Kind::kDelay:
+      // Real time: what a client's timeout feels.
+      absl::SleepFor(d->delay);
+      return routed(request);
+    case FaultEffect::Kind::kHang:
+      response.effect = ConnectionEffect::kHang;
+      return response;
+    case FaultEffect::Kind::kReset:
+      response.effect = ConnectionEffect::kReset;
+      return response;
+    case FaultEffect::Kind::kClose:
+      response.effect = ConnectionEffect::kClose;
+      return response;
+    case FaultEffect::Kind::kTruncate:
+      response = routed(request);
+      response.truncate_body_at = e.truncate;
+      return response;
+    case FaultEffect::Kind::kMalformed:
+      // A 200 whose body stops half way: not valid JSON.
+      response = routed(request);
+      response.status = 200;
+      response.body = response.body.size() > 1
+                          ? response.body.substr(0, response.body.size() / 2)
+                          : "{";
+      return response;
+  }
+  return routed(request);
+}
+
 std::vector<std::string> App::urls() const {
   std::vector<std::string> out;
   for (const auto& server : servers_) out.push_back(server->url());
@@ -83,6 +157,7 @@ absl::Status App::Reload() {
   absl::StatusOr<std::shared_ptr<const Scenario>> scenario =
       LoadScenario(options_.scenario);
   if (!scenario.ok()) return scenario.status();
+  faults_.Replace((*scenario)->faults);
   world_.Load(*scenario);
   LogInfo(absl::StrCat("loaded scenario \"", (*scenario)->name,
                        "\" (generation ", world_.Current().generation, ")"));

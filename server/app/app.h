@@ -15,13 +15,18 @@
 #include "absl/status/statusor.h"
 #include "server/app/app_options.h"
 #include "server/app/file_watcher.h"
+#include "server/app/request_router.h"
 #include "server/clock/clock.h"
 #include "server/clock/virtual_clock.h"
 #include "server/control/control_service.h"
 #include "server/credentials/credential_minter.h"
+#include "server/ecs/ecs_service.h"
+#include "server/eks/pod_identity_service.h"
+#include "server/faults/fault_engine.h"
 #include "server/http/http_server.h"
 #include "server/imds/imds_service.h"
 #include "server/imds/token_codec.h"
+#include "server/journal/journal.h"
 #include "server/world/world.h"
 
 namespace metamock {
@@ -58,13 +63,21 @@ class App {
   App(const AppOptions& options, Clock* wall, Clock* monotonic, uint64_t seed);
   // Starts the file watcher (--watch).
   void Watch();
+  // Answers `request` to `endpoint`, applying the first fault that fires.
+  HttpResponse Serve(const HttpHandler& routed, const HttpRequest& request,
+                     Endpoint endpoint, std::string* fault_id);
 
   const AppOptions options_;  // immutable after construction
+  Clock* const monotonic_;    // not owned; times request latencies
   VirtualClock virtual_clock_;
+  Journal journal_;
+  FaultEngine faults_;
   World world_;
   TokenCodec tokens_;
   CredentialMinter minter_;
   ImdsService imds_;
+  EcsService ecs_;
+  PodIdentityService eks_;
   ControlService control_;
   std::vector<std::unique_ptr<HttpServer>> servers_;  // one per listener
   std::unique_ptr<FileWatcher> watcher_;              // with --watch and a file

@@ -33,6 +33,15 @@ struct AppOptions {
   // Default: unset, a seed drawn from the OS at start.
   std::optional<uint64_t> seed;
 
+  // ECS_TASK_METADATA_RPS_LIMIT, when set: wins over the scenario's ECS
+  // throttle (a malformed value means the agent's default, 40,60).
+  // Default: unset.
+  std::optional<RateLimit> ecs_rate_limit;
+
+  // How many requests the journal keeps (GET /_metamock/requests).
+  // Default: 10000.
+  size_t journal_size = 10000;
+
   // Transport tuning for every listener.
   // Default: see HttpServerOptions.
   HttpServerOptions http;

@@ -25,6 +25,20 @@ HttpResponse NotServed() {
 
 }  // namespace
 
+const char* EndpointName(Endpoint endpoint) {
+  switch (endpoint) {
+    case Endpoint::kControl:
+      return "control";
+    case Endpoint::kEcs:
+      return "ecs";
+    case Endpoint::kEks:
+      return "eks";
+    case Endpoint::kImds:
+      return "imds";
+  }
+  return "imds";
+}
+
 Endpoint RouteOf(const HttpRequest& request) {
   const std::string& path = request.path;
   if (absl::StartsWith(path, "/_metamock/")) return Endpoint::kControl;

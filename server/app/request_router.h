@@ -30,6 +30,9 @@ struct RouterHandlers {
   HttpHandler imds;     // required
 };
 
+// "imds", "ecs", "eks" or "control".
+const char* EndpointName(Endpoint endpoint);
+
 // An HttpHandler that dispatches to `handlers`.
 HttpHandler MakeRouter(RouterHandlers handlers);
 

@@ -2,25 +2,24 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "server/control/client_env.h"
 #include "server/scenario/bundled_scenarios.h"
 #include "server/scenario/scenario_loader.h"
 #include "server/scenario/scenario_parser.h"
+#include "server/http/json_response.h"
 #include "server/util/aws_time.h"
+#include "server/util/query.h"
 
 namespace metamock {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-HttpResponse JsonAnswer(int status, const Json& body) {
-  HttpResponse response;
-  response.status = status;
-  response.headers.Set("Content-Type", "application/json");
-  response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return response;
-}
 
 HttpResponse MethodNotAllowed(const HttpRequest& request,
                               absl::string_view allow) {
@@ -70,10 +69,17 @@ HttpResponse ControlService::Handle(const HttpRequest& request) {
   if (path == "/_metamock/reset") {
     if (request.method != "POST") return MethodNotAllowed(request, "POST");
     world_->Reset();
+    faults_->Replace(world_->Current().scenario->faults);
     return ScenarioState();
   }
   if (path == "/_metamock/clock") return ClockCall(request);
   if (path == "/_metamock/iam") return Iam(request);
+  if (path == "/_metamock/env") return Env(request);
+  if (path == "/_metamock/requests") return Requests(request);
+  if (path == "/_metamock/faults" ||
+      absl::StartsWith(path, "/_metamock/faults/")) {
+    return Faults(request);
+  }
   return JsonError(404, absl::StrCat("no control API call at ", path));
 }
 
@@ -95,7 +101,7 @@ HttpResponse ControlService::Scenario(const HttpRequest& request) {
     absl::StatusOr<std::shared_ptr<const metamock::Scenario>> scenario =
         ParseScenario(request.body, "request body");
     if (!scenario.ok()) return JsonError(400, scenario.status().message());
-    world_->Load(*scenario);
+    Install(*scenario);
     return ScenarioState();
   }
   if (request.method == "POST") {
@@ -117,7 +123,7 @@ HttpResponse ControlService::Scenario(const HttpRequest& request) {
     absl::StatusOr<std::shared_ptr<const metamock::Scenario>> scenario =
         LoadScenario(name);
     if (!scenario.ok()) return JsonError(400, scenario.status().message());
-    world_->Load(*scenario);
+    Install(*scenario);
     return ScenarioState();
   }
   return MethodNotAllowed(request, "GET, PUT, POST");
@@ -169,6 +175,116 @@ HttpResponse ControlService::ClockCall(const HttpRequest& request) {
   }
   if (!status.ok()) return JsonError(400, status.message());
   return ClockState();
+}
+
+void ControlService::Install(
+    std::shared_ptr<const metamock::Scenario> scenario) {
+  faults_->Replace(scenario->faults);
+  world_->Load(std::move(scenario));
+}
+
+HttpResponse ControlService::Faults(const HttpRequest& request) {
+  absl::string_view id = request.path;
+  const bool one = absl::ConsumePrefix(&id, "/_metamock/faults/");
+  if (request.method == "DELETE") {
+    if (!one) {
+      faults_->Clear();
+    } else if (!faults_->Remove(std::string(id))) {
+      return JsonError(404, absl::StrCat("no fault rule \"", id, "\""));
+    }
+    return JsonAnswer(200, faults_->List());
+  }
+  if (one) return MethodNotAllowed(request, "DELETE");
+  if (IsRead(request)) return JsonAnswer(200, faults_->List());
+  if (request.method != "POST") {
+    return MethodNotAllowed(request, "GET, POST, DELETE");
+  }
+  HttpResponse error;
+  std::optional<nlohmann::json> body = ParseBody(request, &error);
+  if (!body) return error;
+  absl::StatusOr<std::string> added = faults_->Add(*body);
+  if (!added.ok()) return JsonError(400, added.status().message());
+  Json answer;
+  answer["id"] = *added;
+  return JsonAnswer(201, answer);
+}
+
+HttpResponse ControlService::Requests(const HttpRequest& request) {
+  if (request.method == "DELETE") {
+    journal_->Clear();
+    Json body;
+    body["requests"] = Json::array();
+    return JsonAnswer(200, body);
+  }
+  if (!IsRead(request)) return MethodNotAllowed(request, "GET, DELETE");
+  JournalFilter filter;
+  for (const auto& [key, value] : QueryPairs(request.query)) {
+    int64_t number = 0;
+    const bool numeric = absl::SimpleAtoi(value, &number) && number >= 0;
+    if (key == "endpoint") {
+      if (value != "imds" && value != "ecs" && value != "eks") {
+        return JsonError(400, "endpoint must be imds, ecs or eks");
+      }
+      filter.endpoint = value;
+    } else if (key == "path") {
+      filter.path = value;
+    } else if (key == "method") {
+      filter.method = value;
+    } else if (key == "status" && numeric && number < 1000) {
+      filter.status = static_cast<int>(number);
+    } else if (key == "since" && numeric) {
+      filter.since = number;
+    } else if (key == "limit" && numeric) {
+      filter.limit = static_cast<size_t>(number);
+    } else {
+      return JsonError(
+          400, absl::StrCat("bad parameter \"", key, "=", value,
+                            "\" (requests takes endpoint, path, method, "
+                            "status, since, limit; numbers are whole and "
+                            "not negative)"));
+    }
+  }
+  Json body;
+  body["requests"] = Json::array();
+  for (const JournalEntry& e : journal_->Query(filter)) {
+    body["requests"].push_back(JournalEntryJson(e));
+  }
+  return JsonAnswer(200, body);
+}
+
+HttpResponse ControlService::Env(const HttpRequest& request) {
+  if (!IsRead(request)) return MethodNotAllowed(request, "GET");
+  std::string for_what, where = "host", format = "json";
+  for (const auto& [key, value] : QueryPairs(request.query)) {
+    if (key == "for") {
+      for_what = value;
+    } else if (key == "where") {
+      where = value;
+    } else if (key == "format") {
+      format = value;
+    } else {
+      return JsonError(400, absl::StrCat("unknown parameter \"", key,
+                                         "\" (env takes for, where, format)"));
+    }
+  }
+  if (for_what.empty()) {
+    return JsonError(400, "missing for=ec2|ecs|eks");
+  }
+  if (format != "json" && format != "sh") {
+    return JsonError(400, "format must be json or sh");
+  }
+  absl::StatusOr<EnvVars> vars =
+      ClientEnv(*world_->Current().scenario, for_what, where, request);
+  if (!vars.ok()) return JsonError(400, vars.status().message());
+  if (format == "sh") {
+    HttpResponse r;
+    r.headers.Set("Content-Type", "text/plain; charset=utf-8");
+    r.body = EnvAsShell(*vars);
+    return r;
+  }
+  Json body = Json::object();
+  for (const auto& [name, value] : *vars) body[name] = value;
+  return JsonAnswer(200, body);
 }
 
 HttpResponse ControlService::Iam(const HttpRequest& request) {

@@ -25,7 +25,9 @@
 
 #include "absl/status/status.h"
 #include "server/clock/virtual_clock.h"
+#include "server/faults/fault_engine.h"
 #include "server/http/http_types.h"
+#include "server/journal/journal.h"
 #include "server/world/world.h"
 
 namespace metamock {
@@ -34,8 +36,10 @@ class ControlService {
  public:
   // "*world" and "*clock" (the world's virtual clock) must remain live
   // while this ControlService is in use.
-  ControlService(World* world, VirtualClock* clock)
-      : world_(world), clock_(clock) {}
+  // "*journal" and "*faults" too.
+  ControlService(World* world, VirtualClock* clock, Journal* journal,
+                 FaultEngine* faults)
+      : world_(world), clock_(clock), journal_(journal), faults_(faults) {}
   ControlService(const ControlService&) = delete;
   ControlService& operator=(const ControlService&) = delete;
 
@@ -46,11 +50,18 @@ class ControlService {
   HttpResponse Scenario(const HttpRequest& request);
   HttpResponse ClockCall(const HttpRequest& request);
   HttpResponse Iam(const HttpRequest& request);
+  HttpResponse Env(const HttpRequest& request);
+  HttpResponse Requests(const HttpRequest& request);
+  HttpResponse Faults(const HttpRequest& request);
+  // Loads `scenario` into the world and its fault rules into the engine.
+  void Install(std::shared_ptr<const metamock::Scenario> scenario);
   HttpResponse ScenarioState();
   HttpResponse ClockState();
 
   World* const world_;         // not owned
   VirtualClock* const clock_;  // not owned
+  Journal* const journal_;     // not owned
+  FaultEngine* const faults_;  // not owned
 };
 
 // A JSON error answer: `status` with `{"error": message}`.

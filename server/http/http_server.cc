@@ -56,10 +56,34 @@ HttpRequest ToHttpRequest(const httplib::Request& req) {
   out.body = req.body;
   out.remote_addr = req.remote_addr;
   out.remote_port = req.remote_port;
+  out.local_addr = req.local_addr;
+  out.local_port = req.local_port;
   return out;
 }
 
 void WriteResponse(const HttpResponse& response, httplib::Response& res) {
+  if (response.truncate_body_at.has_value()) {
+    // Headers promise the whole body; the provider sends part of it and
+    // fails, which makes httplib close the connection.
+    res.status = response.status;
+    std::string type = "text/plain";
+    for (const auto& [name, value] : response.headers.fields()) {
+      if (absl::EqualsIgnoreCase(name, "Content-Type")) {
+        type = value;
+      } else {
+        res.set_header(name, value);
+      }
+    }
+    auto body = std::make_shared<std::string>(response.body);
+    const size_t keep = std::min(*response.truncate_body_at, body->size());
+    res.set_content_provider(
+        body->size(), type,
+        [body, keep](size_t, size_t, httplib::DataSink& sink) {
+          if (keep > 0) sink.write(body->data(), keep);
+          return false;
+        });
+    return;
+  }
   res.status = response.status;
   std::optional<std::string> content_type;
   for (const auto& [name, value] : response.headers.fields()) {
@@ -119,15 +143,20 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(
   auto serve = [raw, family](const httplib::Request& req,
                              httplib::Response& res) {
     HttpResponse response = raw->handler_(ToHttpRequest(req));
-    if (response.effect == ConnectionEffect::kHang) {
+    if (response.effect != ConnectionEffect::kNone) {
       int fd =
           FindConnection(family, raw->port_, req.remote_addr, req.remote_port);
-      if (fd >= 0 && raw->parked_.Park(fd)) {
+      const bool done =
+          fd >= 0 && (response.effect == ConnectionEffect::kHang
+                          ? raw->parked_.Park(fd)
+                          : AbortConnection(fd, response.effect ==
+                                                    ConnectionEffect::kReset));
+      if (done) {
         // httplib writes what follows to /dev/null.
         res.status = 200;
         return;
       }
-      LogWarning("could not hold a connection unanswered; answering 504");
+      LogWarning("could not act on a connection; answering 504");
       response = HttpResponse{};
       response.status = 504;
     }

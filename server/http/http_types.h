@@ -51,13 +51,17 @@ struct HttpRequest {
   std::string body;         // empty when the request declared none
   std::string remote_addr;  // the client's address ("127.0.0.1", "::1")
   int remote_port = 0;      // the client's port
+  std::string local_addr;   // the address the client connected to
+  int local_port = 0;       // the listener's port
 };
 
 // What happens to the connection instead of (or besides) an answer. The
 // service decides; server/http/ carries it out.
 enum class ConnectionEffect {
-  kNone,  // send the answer
-  kHang,  // accept, never answer (the parking lot), close after a bound
+  kNone,   // send the answer
+  kHang,   // accept, never answer (the parking lot), close after a bound
+  kReset,  // close with a TCP reset, no answer
+  kClose,  // close (FIN) without sending a byte
 };
 
 // What a service answers.
@@ -66,6 +70,9 @@ struct HttpResponse {
   HttpHeaders headers;
   std::string body;
   ConnectionEffect effect = ConnectionEffect::kNone;
+  // Send the headers (with the full Content-Length) and only this many
+  // body bytes, then close.
+  std::optional<size_t> truncate_body_at;
 };
 
 }  // namespace metamock

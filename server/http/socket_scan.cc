@@ -2,9 +2,11 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 
@@ -91,6 +93,20 @@ int FindConnection(int family, int local_port, const std::string& peer_addr,
         return true;
       });
   return result;
+}
+
+bool AbortConnection(int fd, bool reset) {
+  if (reset) {
+    // SO_LINGER with a zero timeout turns the close into a RST.
+    linger l{1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+  }
+  int dev_null = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (dev_null < 0) return false;
+  // dup2 closes the socket (its last reference) atomically.
+  const bool ok = dup2(dev_null, fd) >= 0;
+  close(dev_null);
+  return ok;
 }
 
 void ShutdownAcceptedSockets(int family, int local_port) {

@@ -24,6 +24,11 @@ std::vector<int> FindAcceptedSockets(int family, int local_port);
 int FindConnection(int family, int local_port, const std::string& peer_addr,
                    int peer_port);
 
+// Ends the connection on `fd` at once: with a TCP reset when `reset`,
+// else an orderly close (FIN). /dev/null takes the descriptor's place, so
+// the worker that owns it finishes harmlessly. False if it could not.
+bool AbortConnection(int fd, bool reset);
+
 // Shuts down (both directions) every socket FindAcceptedSockets() finds:
 // a worker blocked reading such a connection wakes up at once and ends it.
 void ShutdownAcceptedSockets(int family, int local_port);

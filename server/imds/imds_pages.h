@@ -13,11 +13,9 @@
 
 #include "absl/strings/string_view.h"
 #include "server/http/http_types.h"
+#include "server/util/xhtml_page.h"
 
 namespace metamock {
-
-// The XHTML error page titled `title`, e.g. "404 - Not Found".
-std::string ImdsErrorPage(absl::string_view title);
 
 // 400 - Bad Request page (a bad or missing token TTL).
 HttpResponse ImdsBadRequest();

@@ -45,6 +45,13 @@ void JsonChecker::AtValue(absl::string_view pointer, std::string message) {
   issues_->push_back(JsonIssue{positions_->Value(pointer), std::move(message)});
 }
 
+void JsonChecker::WarnAtKey(absl::string_view pointer, std::string message) {
+  if (warnings_ != nullptr) {
+    warnings_->push_back(
+        JsonIssue{positions_->Key(pointer), std::move(message)});
+  }
+}
+
 void JsonChecker::AtKey(absl::string_view pointer, std::string message) {
   issues_->push_back(JsonIssue{positions_->Key(pointer), std::move(message)});
 }

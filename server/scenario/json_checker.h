@@ -30,9 +30,14 @@ struct JsonIssue {
 
 class JsonChecker {
  public:
-  // "*positions" and "*issues" must outlive the checker.
-  JsonChecker(const JsonPositions* positions, std::vector<JsonIssue>* issues)
-      : positions_(positions), issues_(issues) {}
+  // "*positions", "*issues" and "*warnings" (may be null) must outlive the
+  // checker.
+  JsonChecker(const JsonPositions* positions, std::vector<JsonIssue>* issues,
+              std::vector<JsonIssue>* warnings = nullptr)
+      : positions_(positions), issues_(issues), warnings_(warnings) {}
+
+  // Records a warning at the key of `pointer` (no effect without a sink).
+  void WarnAtKey(absl::string_view pointer, std::string message);
 
   // Records an issue at the value at `pointer` (or at its key).
   void AtValue(absl::string_view pointer, std::string message);
@@ -68,8 +73,9 @@ class JsonChecker {
   static std::string Child(const std::string& pointer, absl::string_view key);
 
  private:
-  const JsonPositions* const positions_;  // not owned
-  std::vector<JsonIssue>* const issues_;  // not owned
+  const JsonPositions* const positions_;    // not owned
+  std::vector<JsonIssue>* const issues_;    // not owned
+  std::vector<JsonIssue>* const warnings_;  // not owned; may be null
 };
 
 // A JSON type's name for messages ("a string", "an object", ...).

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "server/faults/fault_rule.h"
 #include "server/scenario/iam_action.h"
 
 namespace metamock {
@@ -116,6 +117,68 @@ struct ClockSettings {
   double rate = 1.0;
 };
 
+// A container of an ECS task definition (the parts metamock models).
+struct EcsContainer {
+  std::string name;   // "amazonlinux"
+  std::string image;  // "amazonlinux"
+  int cpu = 0;        // CPU units
+  int memory = 0;     // MiB (hard limit); 0: none
+  bool essential = true;
+  std::string log_driver;  // "awslogs"
+  std::map<std::string, std::string> log_options;
+  std::string endpoint_id;  // the v3/v4 metadata endpoint id
+  std::string docker_id;    // 64 hex characters
+};
+
+// An ECS task and its task definition.
+struct EcsTask {
+  std::string credential_id;  // in /v2/credentials/<id>; never changes
+  std::string cluster = "default";
+  std::string task_id;  // 32 hex characters, in the task ARN
+  std::string family;   // task definition family
+  int revision = 1;
+  std::optional<std::string> task_role;       // a role's name
+  std::optional<std::string> execution_role;  // a role's name
+  std::string launch_type = "EC2";
+  std::string network_mode = "bridge";
+  double cpu = 0;  // task-level vCPU (0: not set)
+  int memory = 0;  // task-level MiB (0: not set)
+  std::vector<EcsContainer> containers;
+};
+
+// The ECS container agent on the instance.
+struct EcsSettings {
+  // IAM roles for tasks enabled on the container instance. When false,
+  // credential requests are accepted and never answered.
+  bool task_roles_enabled = true;
+  // ECS_TASK_METADATA_RPS_LIMIT: per (client IP, path). Default: 40,60.
+  RateLimit throttle{40, 60};
+  // After an agent restart: 503 CredentialsUninitialized this long.
+  absl::Duration uninitialized_for = absl::ZeroDuration();
+  std::vector<EcsTask> tasks;
+};
+
+// A pod using EKS Pod Identity.
+struct EksPod {
+  std::string name;                 // "app"
+  std::string namespace_name;       // "default"
+  std::string service_account;      // "app"
+  std::string token;                // the projected service-account token
+  std::optional<std::string> role;  // the associated role's name
+};
+
+// The EKS Pod Identity agent.
+struct EksSettings {
+  // Enforce the agent's Host check (only 169.254.170.23 / fd00:ec2::23);
+  // off by default so that loopback works.
+  bool host_check = false;
+  std::vector<EksPod> pods;
+};
+
+// The service principals of the three ways to assume a role.
+inline constexpr char kEcsTasksServicePrincipal[] = "ecs-tasks.amazonaws.com";
+inline constexpr char kEksPodsServicePrincipal[] = "pods.eks.amazonaws.com";
+
 // An IAM action at an offset from the start.
 struct TimelineEntry {
   absl::Duration at;
@@ -140,7 +203,11 @@ struct Scenario {
   ImdsSettings imds;
   CredentialTiming timing;
   ClockSettings clock;
+  EcsSettings ecs;
+  EksSettings eks;
   std::vector<TimelineEntry> timeline;  // sorted by `at`
+  // Fault rules in force from the start (more come from the control API).
+  std::vector<FaultRule> faults;
 
   // The role named `name`, or null.
   const Role* FindRole(const std::string& name) const;

@@ -34,12 +34,12 @@ absl::StatusOr<std::string> ReadTextFile(const std::string& path) {
 }
 
 absl::StatusOr<std::shared_ptr<const Scenario>> LoadScenario(
-    absl::string_view name_or_path) {
+    absl::string_view name_or_path, std::vector<std::string>* warnings) {
   if (IsScenarioPath(name_or_path)) {
     const std::string path(name_or_path);
     absl::StatusOr<std::string> text = ReadTextFile(path);
     if (!text.ok()) return text.status();
-    return ParseScenario(*text, path);
+    return ParseScenario(*text, path, warnings);
   }
   std::optional<absl::string_view> text = BundledScenarioText(name_or_path);
   if (!text) {
@@ -48,8 +48,8 @@ absl::StatusOr<std::shared_ptr<const Scenario>> LoadScenario(
         "\" (bundled: ", absl::StrJoin(BundledScenarioNames(), ", "),
         "; a file path must contain '/' or end in .json)"));
   }
-  absl::StatusOr<std::shared_ptr<const Scenario>> scenario =
-      ParseScenario(*text, absl::StrCat("scenarios/", name_or_path, ".json"));
+  absl::StatusOr<std::shared_ptr<const Scenario>> scenario = ParseScenario(
+      *text, absl::StrCat("scenarios/", name_or_path, ".json"), warnings);
   if (!scenario.ok()) return scenario.status();
   auto copy = std::make_shared<Scenario>(**scenario);
   copy->source = "bundled";

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -22,8 +23,10 @@ bool IsScenarioPath(absl::string_view name_or_path);
 // Loads a bundled scenario by name, or a file by path. NotFound for an
 // unknown name (listing the bundled ones) or an unreadable file;
 // InvalidArgument with `FILE:LINE:COLUMN: message` lines for an invalid one.
+// `warnings`, if given, receives the parser's warnings.
 absl::StatusOr<std::shared_ptr<const Scenario>> LoadScenario(
-    absl::string_view name_or_path);
+    absl::string_view name_or_path,
+    std::vector<std::string>* warnings = nullptr);
 
 // Reads a whole file. NotFound with the system's reason on failure.
 absl::StatusOr<std::string> ReadTextFile(const std::string& path);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "server/scenario/container_sections.h"
 #include "server/scenario/iam_state.h"
 #include "server/scenario/json_checker.h"
 #include "server/scenario/trust_policy.h"
@@ -77,15 +78,16 @@ std::string DerivedId(absl::string_view prefix, absl::string_view name) {
 class Parser {
  public:
   Parser(const Json& doc, const JsonPositions* positions,
-         std::vector<JsonIssue>* errors)
-      : doc_(doc), check_(positions, errors) {}
+         std::vector<JsonIssue>* errors, std::vector<JsonIssue>* warnings)
+      : doc_(doc), check_(positions, errors, warnings) {}
 
   Scenario Parse() {
     Scenario s;
-    if (!check_.Object(doc_, "", "the scenario",
-                       {"name", "description", "account_id", "instance", "imds",
-                        "roles", "instance_profile", "associated",
-                        "credentials", "clock", "timeline"})) {
+    if (!check_.Object(
+            doc_, "", "the scenario",
+            {"name", "description", "account_id", "instance", "imds", "roles",
+             "instance_profile", "associated", "credentials", "clock",
+             "timeline", "ecs", "eks", "faults"})) {
       return s;
     }
     s.name = check_.String(doc_, "", "name", true).value_or("");
@@ -110,7 +112,10 @@ class Parser {
     ParseProfile(&s);
     ParseCredentials(&s);
     ParseClock(&s);
+    ParseEcsSection(doc_, &check_, &s);
+    ParseEksSection(doc_, &check_, &s);
     ParseTimeline(&s);
+    ParseFaults(&s);
     return s;
   }
 
@@ -417,6 +422,25 @@ class Parser {
     s->clock.rate = check_.Number(*v, "/clock", "rate", 0, 1e6).value_or(1.0);
   }
 
+  void ParseFaults(Scenario* s) {
+    const Json* v = Section("faults");
+    if (v == nullptr) return;
+    if (!v->is_array()) {
+      check_.AtValue("/faults", "\"faults\" must be a list of fault rules");
+      return;
+    }
+    for (size_t n = 0; n < v->size(); ++n) {
+      const std::string p = absl::StrCat("/faults/", n);
+      FaultRuleError error;
+      std::optional<FaultRule> rule = ParseFaultRule((*v)[n], &error);
+      if (!rule) {
+        check_.AtValue(p + error.pointer, error.message);
+        continue;
+      }
+      s->faults.push_back(std::move(*rule));
+    }
+  }
+
   void ParseTimeline(Scenario* s) {
     const Json* v = Section("timeline");
     if (v == nullptr) return;
@@ -514,7 +538,8 @@ std::string Format(absl::string_view label, const JsonIssue& issue) {
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const Scenario>> ParseScenario(
-    absl::string_view text, absl::string_view label) {
+    absl::string_view text, absl::string_view label,
+    std::vector<std::string>* warnings) {
   Json doc;
   try {
     doc = Json::parse(text.begin(), text.end(), nullptr,
@@ -541,7 +566,8 @@ absl::StatusOr<std::shared_ptr<const Scenario>> ParseScenario(
         position,
         absl::StrCat("duplicate key \"", key, "\" (the last one counts)")});
   }
-  Parser parser(doc, &positions, &errors);
+  std::vector<JsonIssue> warning_issues;
+  Parser parser(doc, &positions, &errors, &warning_issues);
   auto scenario = std::make_shared<Scenario>(parser.Parse());
   if (errors.empty()) parser.SimulateTimeline(*scenario);
   if (!errors.empty()) {
@@ -553,6 +579,13 @@ absl::StatusOr<std::shared_ptr<const Scenario>> ParseScenario(
     std::vector<std::string> lines;
     for (const JsonIssue& issue : errors) lines.push_back(Format(label, issue));
     return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
+  }
+  if (warnings != nullptr) {
+    for (const JsonIssue& w : warning_issues) {
+      warnings->push_back(absl::StrCat(label, ":", w.position.line, ":",
+                                       w.position.column,
+                                       ": warning: ", w.message));
+    }
   }
   scenario->source = std::string(label);
   scenario->document = nlohmann::ordered_json::parse(

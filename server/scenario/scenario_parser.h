@@ -23,9 +23,11 @@ namespace metamock {
 
 // Parses `text`. `label` names the source in messages (a file path). On
 // failure: InvalidArgument whose message holds one `LABEL:L:C: message`
-// line per error.
+// line per error. `warnings`, if given, receives `LABEL:L:C: warning: ...`
+// lines (keys of a task definition metamock accepts but does not model).
 absl::StatusOr<std::shared_ptr<const Scenario>> ParseScenario(
-    absl::string_view text, absl::string_view label);
+    absl::string_view text, absl::string_view label,
+    std::vector<std::string>* warnings = nullptr);
 
 }  // namespace metamock
 

@@ -36,6 +36,27 @@ void World::RotateLocked(const RotationSlot& slot) {
   slot_ = slot;
   rotated_ = true;
   served_.reset();
+  // Task and pod credentials are refreshed with the same schedule; a trust
+  // policy changed since shows now.
+  auto assumable =
+      [&](const std::optional<std::string>& role, const char* principal)
+          ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> std::optional<std::string> {
+    if (!role) return std::nullopt;
+    auto it = iam_.roles().find(*role);
+    if (it == iam_.roles().end() ||
+        it->second.trusted_services.count(principal) == 0) {
+      return std::nullopt;
+    }
+    return role;
+  };
+  ecs_roles_.clear();
+  for (const EcsTask& task : scenario_->ecs.tasks) {
+    ecs_roles_.push_back(assumable(task.task_role, kEcsTasksServicePrincipal));
+  }
+  eks_roles_.clear();
+  for (const EksPod& pod : scenario_->eks.pods) {
+    eks_roles_.push_back(assumable(pod.role, kEksPodsServicePrincipal));
+  }
   const ProfileState* profile = iam_.AssociatedProfile();
   if (profile == nullptr || !profile->role) return;
   auto role = iam_.roles().find(*profile->role);
@@ -110,6 +131,48 @@ IamSnapshot World::Iam() {
   MutexLock lock(&mu_);
   AdvanceLocked();
   return SnapshotLocked();
+}
+
+EcsCredentialAnswer World::EcsCredentials(absl::string_view id) {
+  MutexLock lock(&mu_);
+  AdvanceLocked();
+  EcsCredentialAnswer answer;
+  const std::vector<EcsTask>& tasks = scenario_->ecs.tasks;
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    if (tasks[i].credential_id != id) continue;
+    // The agent holds no credentials entry for a task whose role ECS could
+    // not assume: to a client that is an unknown id.
+    if (!ecs_roles_[i]) return answer;
+    if (clock_->Now() < start_ + scenario_->ecs.uninitialized_for) {
+      answer.kind = EcsCredentialAnswer::Kind::kUninitialized;
+      return answer;
+    }
+    answer.kind = EcsCredentialAnswer::Kind::kServed;
+    answer.role_name = *ecs_roles_[i];
+    answer.slot = slot_;
+    return answer;
+  }
+  return answer;
+}
+
+EksCredentialAnswer World::EksCredentials(absl::string_view token) {
+  MutexLock lock(&mu_);
+  AdvanceLocked();
+  EksCredentialAnswer answer;
+  const std::vector<EksPod>& pods = scenario_->eks.pods;
+  for (size_t i = 0; i < pods.size(); ++i) {
+    if (pods[i].token != token) continue;
+    answer.pod_name = pods[i].name;
+    answer.role_name = pods[i].role.value_or("");
+    if (!eks_roles_[i]) {
+      answer.kind = EksCredentialAnswer::Kind::kAccessDenied;
+      return answer;
+    }
+    answer.kind = EksCredentialAnswer::Kind::kServed;
+    answer.slot = slot_;
+    return answer;
+  }
+  return answer;
 }
 
 absl::Status World::Apply(const std::vector<IamAction>& actions) {

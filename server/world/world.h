@@ -63,6 +63,31 @@ struct IamSnapshot {
   std::optional<ServedRole> served;
 };
 
+// What the ECS agent answers for a credential id, now.
+struct EcsCredentialAnswer {
+  enum class Kind {
+    kUnknownId,      // no task has it, or its role cannot be assumed
+    kUninitialized,  // known, but not delivered yet (agent restart)
+    kServed,
+  };
+  Kind kind = Kind::kUnknownId;
+  std::string role_name;  // kServed: the task role
+  RotationSlot slot;      // kServed: which credential set
+};
+
+// What the EKS Pod Identity agent answers for a token, now.
+struct EksCredentialAnswer {
+  enum class Kind {
+    kUnknownToken,  // no pod has this token
+    kAccessDenied,  // the pod has no role, or its role does not trust pods
+    kServed,
+  };
+  Kind kind = Kind::kUnknownToken;
+  std::string role_name;  // kServed / kAccessDenied: the pod's role
+  std::string pod_name;
+  RotationSlot slot;  // kServed: which credential set
+};
+
 class World {
  public:
   // "*clock" (the scenario's virtual clock, which Load() and Reset()
@@ -90,6 +115,14 @@ class World {
 
   // IAM as IMDS shows it now.
   IamSnapshot Iam() ABSL_LOCKS_EXCLUDED(mu_);
+
+  // The ECS agent's answer for credential id `id`.
+  EcsCredentialAnswer EcsCredentials(absl::string_view id)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  // The Pod Identity agent's answer for a service-account token.
+  EksCredentialAnswer EksCredentials(absl::string_view token)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Applies `actions` now, as one instant, all or nothing. On error
   // (InvalidArgument with AWS's error code and message) nothing changes.
@@ -124,6 +157,10 @@ class World {
   RotationSlot slot_ ABSL_GUARDED_BY(mu_);       // the last rotation
   bool rotated_ ABSL_GUARDED_BY(mu_) = false;    // slot_ is set
   std::optional<ServedRole> served_ ABSL_GUARDED_BY(mu_);
+  // Per ECS task / EKS pod (scenario order): the role served since the
+  // last rotation, if its trust policy allows the service to assume it.
+  std::vector<std::optional<std::string>> ecs_roles_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::optional<std::string>> eks_roles_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace metamock

@@ -27,7 +27,9 @@ class ControlServiceTest : public ::testing::Test {
   SimulatedClock real_;
   VirtualClock clock_{absl::UnixEpoch(), 1, &real_};
   World world_{&clock_, &real_};
-  ControlService control_{&world_, &clock_};
+  Journal journal_{100};
+  FaultEngine faults_{1};
+  ControlService control_{&world_, &clock_, &journal_, &faults_};
 };
 
 TEST_F(ControlServiceTest, HealthNamesTheScenario) {
@@ -162,6 +164,47 @@ TEST_F(ControlServiceTest, BadScenarioCallsAre400AndChangeNothing) {
   nlohmann::json state = Json(Send("GET", "/_metamock/scenario"));
   EXPECT_EQ(state["name"], "healthy");
   EXPECT_EQ(state["generation"], 1);
+}
+
+}  // namespace
+}  // namespace metamock
+
+namespace metamock {
+namespace {
+
+class ControlRequestsTest : public ControlServiceTest {};
+
+TEST_F(ControlRequestsTest, ListsFiltersAndClearsTheJournal) {
+  JournalEntry e;
+  e.endpoint = "imds";
+  e.method = "GET";
+  e.path = "/latest/meta-data/";
+  e.status = 200;
+  journal_.Record(e);
+  e.endpoint = "ecs";
+  e.path = "/v2/credentials/x y";
+  e.status = 400;
+  journal_.Record(e);
+  nlohmann::json all = Json(Send("GET", "/_metamock/requests"));
+  ASSERT_EQ(all["requests"].size(), 2u);
+  EXPECT_EQ(all["requests"][0]["seq"], 1);
+
+  HttpRequest r;
+  r.method = "GET";
+  r.path = "/_metamock/requests";
+  r.query = "path=%2Fv2%2Fcredentials%2Fx+y&status=400";
+  nlohmann::json one = nlohmann::json::parse(control_.Handle(r).body);
+  ASSERT_EQ(one["requests"].size(), 1u);
+  EXPECT_EQ(one["requests"][0]["endpoint"], "ecs");
+
+  for (const char* bad :
+       {"status=abc", "since=-1", "limit=x", "endpoint=control", "bogus=1"}) {
+    r.query = bad;
+    EXPECT_EQ(control_.Handle(r).status, 400) << bad;
+  }
+  EXPECT_EQ(Send("DELETE", "/_metamock/requests").status, 200);
+  EXPECT_TRUE(Json(Send("GET", "/_metamock/requests"))["requests"].empty());
+  EXPECT_EQ(Send("POST", "/_metamock/requests").status, 405);
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
 """Shared harness for the scripts that run real botocore against metamock.
 
-Imported by botocore_imds_test.py and botocore_scenarios_test.py (each
-script's docstring states its checks); not a test by itself. It holds what
-they share: starting and stopping metamock servers, the scripts' own urllib
-requests, the environment and request guard that keep botocore on the local
-servers, and the PASS/FAIL bookkeeping (one line per check, `PASS name` or
-`FAIL name: reason`, then `N passed, M failed`, the line CI reads; exit
-status 0 if every check passed, 1 if any failed or the servers did not
-start, 2 for bad usage).
+Imported by botocore_imds_test.py, botocore_scenarios_test.py and
+botocore_container_test.py (each script's docstring states its checks); not
+a test by itself. It holds what they share: starting and stopping metamock
+servers, the scripts' own urllib requests, the environment and request
+guard that keep botocore on the local servers, and the PASS/FAIL
+bookkeeping (one line per check, `PASS name` or `FAIL name: reason`, then
+`N passed, M failed`, the line CI reads; exit status 0 if every check
+passed, 1 if any failed or the servers did not start, 2 for bad usage).
 
 Safety rules (a real IMDS must never be reached and no AWS service is ever
 called); the code here enforces them and the scripts rely on it:
@@ -16,8 +16,8 @@ called); the code here enforces them and the scripts rely on it:
     through a guard (RequestGuard, a wrapper around URLLib3Session.send)
     that refuses, before connecting, any other host, any port not allowed
     at that moment (the imds script allows its first server's port, the
-    scenarios script only the port of the server being checked) and any
-    request that would go through a proxy.
+    scenarios and container scripts only the port of the server being
+    checked) and any request that would go through a proxy.
   * Before each botocore session is created, os.environ is rebuilt
     (prepare_environment): every AWS_* variable is removed, then
     AWS_EC2_METADATA_SERVICE_ENDPOINT points at the server being checked
@@ -27,19 +27,26 @@ called); the code here enforces them and the scripts rely on it:
     NO_PROXY/no_proxy are `*` and every *_PROXY variable is removed; the
     scenarios script also sets AWS_METADATA_SERVICE_TIMEOUT to 3 and
     AWS_METADATA_SERVICE_NUM_ATTEMPTS to 1. AWS_CONTAINER_CREDENTIALS_* are
-    never set.
+    never set there.
+  * The container script rebuilds it with prepare_container_environment
+    instead: the same removals, then AWS_CONTAINER_CREDENTIALS_FULL_URI (a
+    URL on 127.0.0.1, refused otherwise), AWS_EC2_METADATA_DISABLED=true
+    (the chain cannot fall through to IMDS), and the same config-file,
+    region and NO_PROXY settings. AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is
+    never set: botocore would send it to the ECS agent's link-local address.
   * An InstanceMetadataFetcher built directly ignores
     AWS_EC2_METADATA_SERVICE_ENDPOINT, so the endpoint is always passed to
     it in `config` (the imds script builds one).
   * Credentials are only resolved: no client is created, nothing is signed.
-  * The scripts' own urllib requests (http_text) go only to 127.0.0.1, use
-    no proxy and follow no redirect.
+  * The scripts' own urllib requests (http_text, http_answer) go only to
+    127.0.0.1, use no proxy and follow no redirect.
   * Every server started is stopped in a `finally` (SIGTERM, wait up to
     STOP_TIMEOUT_S = 5 s, then SIGKILL; the imds script stops its servers
-    one after another, the scenarios script sends SIGTERM to all and shares
-    one deadline); every wait has a deadline, and the scenarios script adds
-    a watchdog (main's overall_timeout_s), so the imds script ends in well
-    under 60 s and the scenarios script in well under 90 s.
+    one after another, the scenarios and container scripts send SIGTERM to
+    all and share one deadline); every wait has a deadline, and the
+    scenarios and container scripts add a watchdog (main's
+    overall_timeout_s), so the imds and container scripts end in well under
+    60 s and the scenarios script in well under 90 s.
 """
 
 import calendar
@@ -52,6 +59,7 @@ import sys
 import tempfile
 import time
 import traceback
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -94,10 +102,12 @@ class Server:
     """One metamock child process and the URL it serves on.
 
     `label` names it in messages ("metamock", "metamock --scenario NAME");
-    `args` follow `--listen 127.0.0.1:0` on its command line.
+    `args` follow `--listen 127.0.0.1:0` on its command line. `env`, if
+    given, changes the environment it inherits: each name is set to its
+    value, or removed if the value is None.
     """
 
-    def __init__(self, binary, label, args):
+    def __init__(self, binary, label, args, env=None):
         self.label = label
         self.launched_at = time.time()
         self.stderr = tempfile.TemporaryFile()
@@ -105,11 +115,19 @@ class Server:
         self.base_url = None  # "http://127.0.0.1:PORT/"
         self.port = None
         self.signalled = False
+        child_env = None
+        if env is not None:
+            child_env = dict(os.environ)
+            for name, value in env.items():
+                if value is None:
+                    child_env.pop(name, None)
+                else:
+                    child_env[name] = value
         try:
             self.process = subprocess.Popen(
                 [binary, "--listen", LOOPBACK + ":0", *args],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=self.stderr)
+                stderr=self.stderr, env=child_env)
         except OSError as e:
             self.stderr.close()
             raise ServerStartError(
@@ -192,13 +210,15 @@ def read_line(pipe, deadline):
 def start_servers(binary, launches, together=True):
     """Launches a server per (label, args) at once, then waits for each line.
 
+    An entry may also be (label, args, env): see Server for `env`.
+
     If any fails to start, stops those launched (see stop_servers for
     `together`) and re-raises.
     """
     servers = []
     try:
-        for label, args in launches:
-            servers.append(Server(binary, label, args))
+        for label, args, *env in launches:
+            servers.append(Server(binary, label, args, *env))
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         for server in servers:
             server.wait_until_listening(deadline)
@@ -255,6 +275,27 @@ def http_text(base_url, path, method="GET", headers=None, body=None):
         return response.read().decode("utf-8")
 
 
+def http_answer(base_url, path, method="GET", headers=None, body=None):
+    """(status, headers, body text) of any answer from 127.0.0.1.
+
+    Unlike http_text, a non-200 answer (a 429, say) is returned, not raised.
+    `headers` is an email.message.Message (get() ignores case). No proxy, no
+    redirect (a 3xx is returned as it came).
+    """
+    url = base_url + path
+    expect(urllib.parse.urlsplit(url).hostname == LOOPBACK,
+           f"refusing to contact non-loopback URL {url}")
+    request = urllib.request.Request(url, method=method, headers=headers or {},
+                                     data=body)
+    try:
+        with _OPENER.open(request, timeout=HTTP_TIMEOUT_S) as response:
+            return (response.status, response.headers,
+                    response.read().decode("utf-8"))
+    except urllib.error.HTTPError as e:
+        with e:
+            return e.code, e.headers, e.read().decode("utf-8")
+
+
 def imds_token(base_url):
     """An IMDSv2 session token (PUT latest/api/token)."""
     return http_text(base_url, "latest/api/token", method="PUT",
@@ -280,10 +321,7 @@ def prepare_environment(base_url, metadata_timeout=None,
     `metadata_timeout` and `metadata_attempts`, if given, become
     AWS_METADATA_SERVICE_TIMEOUT and AWS_METADATA_SERVICE_NUM_ATTEMPTS.
     """
-    for name in [n for n in os.environ if n.startswith("AWS_")]:
-        del os.environ[name]
-    for name in PROXY_VARIABLES:
-        os.environ.pop(name, None)
+    _remove_aws_and_proxy_variables()
     os.environ.update({
         "AWS_EC2_METADATA_SERVICE_ENDPOINT": base_url,
         "AWS_CONFIG_FILE": "/dev/null",
@@ -298,6 +336,36 @@ def prepare_environment(base_url, metadata_timeout=None,
         os.environ["AWS_METADATA_SERVICE_TIMEOUT"] = str(metadata_timeout)
     if metadata_attempts is not None:
         os.environ["AWS_METADATA_SERVICE_NUM_ATTEMPTS"] = str(metadata_attempts)
+
+
+def prepare_container_environment(full_uri):
+    """Rebuilds os.environ for botocore's container path (ContainerProvider).
+
+    `full_uri` (a URL on 127.0.0.1, refused otherwise) becomes
+    AWS_CONTAINER_CREDENTIALS_FULL_URI; IMDS is disabled, so the chain cannot
+    fall through to it. AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is never set.
+    """
+    expect(urllib.parse.urlsplit(full_uri).hostname == LOOPBACK,
+           f"refusing a non-loopback container credentials URL {full_uri!r}")
+    _remove_aws_and_proxy_variables()
+    os.environ.update({
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI": full_uri,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "BOTO_CONFIG": "/dev/null",
+        "NO_PROXY": "*",
+        "no_proxy": "*",
+    })
+
+
+def _remove_aws_and_proxy_variables():
+    for name in [n for n in os.environ if n.startswith("AWS_")]:
+        del os.environ[name]
+    for name in PROXY_VARIABLES:
+        os.environ.pop(name, None)
 
 
 class RequestGuard:

@@ -23,7 +23,12 @@ deps:
 test-deps:
 	@./scripts/install-deps.sh $(BUILD_DEPS) $(TEST_DEPS)
 	@command -v node >/dev/null 2>&1 || ./scripts/install-deps.sh nodejs npm
-	cd clients/js-v3 && npm ci --no-audit --no-fund
+	@# The JS SDK installs into the build tree, next to a copy of the probe,
+	@# so that no third-party code lands in the source tree.
+	mkdir -p $(BUILD_DIR)/js-v3
+	cp clients/js-v3/package.json clients/js-v3/package-lock.json \
+	  clients/js-v3/probe.mjs $(BUILD_DIR)/js-v3/
+	cd $(BUILD_DIR)/js-v3 && npm ci --no-audit --no-fund
 
 define configure_and_build
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(1)

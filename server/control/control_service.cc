@@ -9,10 +9,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "server/control/client_env.h"
+#include "server/http/json_response.h"
 #include "server/scenario/bundled_scenarios.h"
 #include "server/scenario/scenario_loader.h"
 #include "server/scenario/scenario_parser.h"
-#include "server/http/json_response.h"
 #include "server/util/aws_time.h"
 #include "server/util/query.h"
 

@@ -6,7 +6,7 @@
 #
 # Usage: bash tests/sdk/js_container_test.sh METAMOCK_BINARY CLIENTS_JS_V3_DIR
 #
-# CLIENTS_JS_V3_DIR is clients/js-v3 after `npm ci` (make test-deps runs it);
+# CLIENTS_JS_V3_DIR is a copy of clients/js-v3 after `npm ci` (make test-deps makes build/js-v3);
 # its probe.mjs resolves credentials with one provider and prints one JSON
 # line. Checks:
 #   healthy: both providers resolve credentials whose AccessKeyId and
@@ -103,7 +103,7 @@ if [ ! -f "$CLIENT_DIR/probe.mjs" ]; then
 fi
 if [ ! -f "$CLIENT_DIR/node_modules/@aws-sdk/credential-providers/package.json" ]; then
   fail "js-v3 dependencies installed" \
-    "$CLIENT_DIR/node_modules is missing: \`npm ci\` was not run (run \`make test-deps\`, or \`cd clients/js-v3 && npm ci --no-audit --no-fund\`)"
+    "$CLIENT_DIR/node_modules is missing: \`npm ci\` was not run (run \`make test-deps\`, which installs it in build/js-v3)"
   finish
 fi
 SDK_VERSION=$(node -e 'process.stdout.write(require(process.argv[1]).version)' \

@@ -67,7 +67,11 @@ cxxopts::Options MakeOptions() {
       "seed",
       "Seed for minted credentials: the same seed gives the same "
       "keys (default: random)",
-      cxxopts::value<std::string>(), "N")("quiet", "Log only errors")(
+      cxxopts::value<std::string>(),
+      "N")("journal-size",
+           "Requests the journal keeps for GET /_metamock/requests (default "
+           "10000)",
+           cxxopts::value<std::string>(), "N")("quiet", "Log only errors")(
       "list-scenarios", "Print the bundled scenarios and exit")(
       "validate",
       "Check scenario files (or bundled names) and exit: 0 if "

@@ -200,9 +200,11 @@ HttpResponse ControlService::Faults(const HttpRequest& request) {
     return MethodNotAllowed(request, "GET, POST, DELETE");
   }
   HttpResponse error;
-  std::optional<nlohmann::json> body = ParseBody(request, &error);
-  if (!body) return error;
-  absl::StatusOr<std::string> added = faults_->Add(*body);
+  if (!ParseBody(request, &error)) return error;
+  // Parsed again in order, so the rule lists back as it was given.
+  absl::StatusOr<std::string> added = faults_->Add(
+      request.body.empty() ? Json::object()
+                           : Json::parse(request.body, nullptr, false));
   if (!added.ok()) return JsonError(400, added.status().message());
   Json answer;
   answer["id"] = *added;

@@ -14,15 +14,17 @@ double Uniform(std::mt19937_64& rng) {
 
 }  // namespace
 
-absl::StatusOr<std::string> FaultEngine::Add(const nlohmann::json& json) {
+absl::StatusOr<std::string> FaultEngine::Add(
+    const nlohmann::ordered_json& json) {
   FaultRuleError error;
-  std::optional<FaultRule> rule = ParseFaultRule(json, &error);
+  std::optional<FaultRule> rule = ParseFaultRule(nlohmann::json(json), &error);
   if (!rule) {
     return absl::InvalidArgumentError(
         error.pointer.empty()
             ? error.message
             : absl::StrCat(error.pointer.substr(1), ": ", error.message));
   }
+  rule->source = json;
   MutexLock lock(&mu_);
   rule->id = absl::StrCat("f", next_id_++);
   std::string id = rule->id;

@@ -42,7 +42,8 @@ class FaultEngine {
 
   // Adds a rule; returns its id ("f1", "f2", ...). InvalidArgument with the
   // reason, and nothing added, for a rule that does not validate.
-  absl::StatusOr<std::string> Add(const nlohmann::json& rule)
+  // The rule is listed back with its keys in the order given.
+  absl::StatusOr<std::string> Add(const nlohmann::ordered_json& rule)
       ABSL_LOCKS_EXCLUDED(mu_);
 
   // Replaces every rule with `rules` (a scenario's, on load or reset),

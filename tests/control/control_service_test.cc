@@ -209,3 +209,113 @@ TEST_F(ControlRequestsTest, ListsFiltersAndClearsTheJournal) {
 
 }  // namespace
 }  // namespace metamock
+
+namespace metamock {
+namespace {
+
+class ControlFaultsTest : public ControlServiceTest {};
+
+TEST_F(ControlFaultsTest, AddListAndRemove) {
+  HttpResponse r = Send("POST", "/_metamock/faults",
+                        R"({"match":{"endpoint":"imds"},"effect":{"status":500},
+                            "times":2})");
+  EXPECT_EQ(r.status, 201);
+  EXPECT_EQ(r.headers.Get("Content-Type"), "application/json");
+  EXPECT_EQ(r.body, "{\"id\":\"f1\"}");
+  EXPECT_EQ(
+      Send("POST", "/_metamock/faults", R"({"effect":{"hang":true}})").body,
+      "{\"id\":\"f2\"}");
+  r = Send("GET", "/_metamock/faults");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(Json(r), nlohmann::json::parse(R"({"faults":[
+      {"match":{"endpoint":"imds"},"effect":{"status":500},"times":2,
+       "id":"f1","fired":0,"expired":false},
+      {"effect":{"hang":true},"id":"f2","fired":0,"expired":false}]})"));
+
+  r = Send("DELETE", "/_metamock/faults/f1");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(Json(r)["faults"].size(), 1u);
+  EXPECT_EQ(Json(r)["faults"][0]["id"], "f2");
+  r = Send("DELETE", "/_metamock/faults/f1");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.headers.Get("Content-Type"), "application/json");
+  EXPECT_EQ(r.body, "{\"error\":\"no fault rule \\\"f1\\\"\"}");
+  EXPECT_EQ(Send("DELETE", "/_metamock/faults/").status, 404);
+
+  r = Send("DELETE", "/_metamock/faults");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{\"faults\":[]}");
+  EXPECT_EQ(Send("GET", "/_metamock/faults").body, "{\"faults\":[]}");
+}
+
+TEST_F(ControlFaultsTest, WrongMethodsAreJson405s) {
+  Send("POST", "/_metamock/faults", R"({"effect":{"status":500}})");
+  HttpResponse r = Send("GET", "/_metamock/faults/f1");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers.Get("Allow"), "DELETE");
+  EXPECT_TRUE(Json(r).contains("error"));
+  EXPECT_EQ(Send("POST", "/_metamock/faults/f1").status, 405);
+  r = Send("PUT", "/_metamock/faults", R"({"effect":{"status":500}})");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers.Get("Allow"), "GET, POST, DELETE");
+  EXPECT_EQ(Json(Send("GET", "/_metamock/faults"))["faults"].size(), 1u);
+}
+
+TEST_F(ControlFaultsTest, BadRulesAre400AndChangeNothing) {
+  Send("POST", "/_metamock/faults", R"({"effect":{"status":500}})");
+  const std::string before = Send("GET", "/_metamock/faults").body;
+  for (const auto& [body, error] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"{", "the request body is not valid JSON"},
+           {"[]", "a fault rule must be an object"},
+           {"", "a fault rule needs an \"effect\" object"},
+           {R"({"effect":{"explode":true}})", "effect/explode: unknown key"},
+           {R"({"effect":{"status":99}})",
+            "effect/status: \"status\" must be an HTTP status from 200 to "
+            "599"},
+           {R"({"effect":{"delay":"soon"}})",
+            "effect/delay: \"delay\" must be a duration"},
+           {R"({"effect":{"status":500},"times":0})",
+            "times: \"times\" must be a whole number, 1 or more"},
+           {R"({"effect":{"status":500},"probability":2})",
+            "probability: \"probability\" must be from 0 to 1"},
+       }) {
+    HttpResponse r = Send("POST", "/_metamock/faults", body);
+    EXPECT_EQ(r.status, 400) << body;
+    ASSERT_TRUE(Json(r)["error"].is_string()) << body;
+    EXPECT_EQ(Json(r)["error"].get<std::string>().rfind(error, 0), 0u)
+        << body << " -> " << r.body;
+  }
+  EXPECT_EQ(Send("GET", "/_metamock/faults").body, before);
+  // Ids are not used up by refused rules.
+  EXPECT_EQ(
+      Send("POST", "/_metamock/faults", R"({"effect":{"close":true}})").body,
+      "{\"id\":\"f2\"}");
+}
+
+TEST_F(ControlFaultsTest, ResetAndScenarioChangesRestoreTheScenariosFaults) {
+  const std::string doc =
+      R"({"name":"mine","description":"d",
+          "faults":[{"match":{"path":"/latest/*"},"effect":{"status":503}}]})";
+  ASSERT_EQ(Send("PUT", "/_metamock/scenario", doc).status, 200);
+  const std::string scenario_faults = Send("GET", "/_metamock/faults").body;
+  EXPECT_EQ(Json(Send("GET", "/_metamock/faults"))["faults"][0]["id"], "f1");
+  EXPECT_EQ(Json(Send("GET", "/_metamock/faults"))["faults"][0]["effect"],
+            nlohmann::json::parse(R"({"status":503})"));
+
+  EXPECT_EQ(
+      Send("POST", "/_metamock/faults", R"({"effect":{"hang":true}})").body,
+      "{\"id\":\"f2\"}");
+  EXPECT_EQ(Send("DELETE", "/_metamock/faults/f1").status, 200);
+  EXPECT_EQ(Send("POST", "/_metamock/reset").status, 200);
+  EXPECT_EQ(Send("GET", "/_metamock/faults").body, scenario_faults);
+
+  // Switching to a scenario without faults drops them all.
+  EXPECT_EQ(
+      Send("POST", "/_metamock/scenario", "{\"name\":\"healthy\"}").status,
+      200);
+  EXPECT_EQ(Send("GET", "/_metamock/faults").body, "{\"faults\":[]}");
+}
+
+}  // namespace
+}  // namespace metamock

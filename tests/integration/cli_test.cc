@@ -41,6 +41,8 @@ TEST(Cli, BadUsageIsAOneLineErrorAndExitTwo) {
       {"--seed", "-1"},
       {"--seed", "18446744073709551616"},
       {"stray-argument"},
+      {"--journal-size", "0"},
+      {"--journal-size", "many"},
   };
   for (const auto& args : cases) {
     ProcessResult r = RunMetamock(args);

@@ -19,7 +19,8 @@ TEST(Cli, HelpListsEveryFlagAndExitsZero) {
   ProcessResult r = RunMetamock({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (const char* flag :
-       {"--listen", "--seed", "--quiet", "--version", "--help"}) {
+       {"--listen", "--scenario", "--watch", "--seed", "--journal-size",
+        "--quiet", "--list-scenarios", "--validate", "--version", "--help"}) {
     EXPECT_TRUE(absl::StrContains(r.out, flag)) << flag;
   }
 }

@@ -65,8 +65,8 @@ cxxopts::Options MakeOptions() {
                    cxxopts::value<std::string>(), "NAME|FILE")(
       "watch", "Reload the scenario file whenever it changes")(
       "seed",
-      "Seed for minted credentials: the same seed gives the same "
-      "keys (default: random)",
+      "Seed for minted credentials and fault draws: the same seed gives "
+      "the same keys and draws (default: random)",
       cxxopts::value<std::string>(),
       "N")("journal-size",
            "Requests the journal keeps for GET /_metamock/requests (default "

@@ -110,8 +110,9 @@ HttpResponse App::Serve(const HttpHandler& routed, const HttpRequest& request,
       response.body = e.body;
       return response;
     case FaultEffect::Kind::kDelay:
-      // Real time: what a client's timeout feels.
-      absl::SleepFor(d->delay);
+      // Real time: what a client's timeout feels. Stopping cuts it short
+      // so that SIGTERM still stops within its bound.
+      stopping_.WaitForNotificationWithTimeout(d->delay);
       return routed(request);
     case FaultEffect::Kind::kHang:
       response.effect = ConnectionEffect::kHang;
@@ -149,6 +150,7 @@ void App::Start() {
 }
 
 void App::Stop() {
+  if (!stopping_.HasBeenNotified()) stopping_.Notify();
   watcher_.reset();
   for (auto& server : servers_) server->Stop();
 }

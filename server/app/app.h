@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "server/app/app_options.h"
 #include "server/app/file_watcher.h"
 #include "server/app/request_router.h"
@@ -81,6 +82,7 @@ class App {
   ControlService control_;
   std::vector<std::unique_ptr<HttpServer>> servers_;  // one per listener
   std::unique_ptr<FileWatcher> watcher_;              // with --watch and a file
+  absl::Notification stopping_;  // ends fault delays early at Stop()
 };
 
 }  // namespace metamock

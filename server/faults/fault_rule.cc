@@ -176,7 +176,10 @@ std::optional<FaultRule> ParseFaultRule(const Json& json,
     }
   } else if (ef.contains("hang") || ef.contains("reset") ||
              ef.contains("close") || ef.contains("malformed")) {
-    const std::string key = ef.begin().key();
+    std::string key;
+    for (const char* k : {"hang", "reset", "close", "malformed"}) {
+      if (ef.contains(k)) key = k;
+    }
     if (ef.size() != 1 || !ef.begin()->is_boolean() ||
         !ef.begin()->get<bool>()) {
       return Fail(

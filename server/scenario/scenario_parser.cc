@@ -591,6 +591,10 @@ absl::StatusOr<std::shared_ptr<const Scenario>> ParseScenario(
   scenario->document = nlohmann::ordered_json::parse(
       text.begin(), text.end(), nullptr, /*allow_exceptions=*/false,
       /*ignore_comments=*/true);
+  // Fault rules list back with their keys in the file's order.
+  for (size_t i = 0; i < scenario->faults.size(); ++i) {
+    scenario->faults[i].source = scenario->document["faults"][i];
+  }
   return std::shared_ptr<const Scenario>(std::move(scenario));
 }
 

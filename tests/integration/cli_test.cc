@@ -129,3 +129,36 @@ TEST(Cli, WarnsWhenListeningBeyondLoopback) {
 
 }  // namespace
 }  // namespace metamock
+
+namespace metamock {
+namespace {
+
+TEST(Cli, SigtermStopsWithinTwoSecondsDuringALongFaultDelay) {
+  auto p = MetamockProcess::Start({"--listen", "127.0.0.1:0", "--quiet"});
+  ASSERT_THAT(p, IsOk());
+  const std::string rule = R"({"effect":{"delay":"20s"}})";
+  std::string added =
+      RawExchange((*p)->port(),
+                  absl::StrCat("POST /_metamock/faults HTTP/1.1\r\nHost: x\r\n"
+                               "Content-Type: application/json\r\n"
+                               "Content-Length: ",
+                               rule.size(), "\r\n\r\n", rule));
+  ASSERT_TRUE(absl::StartsWith(added, "HTTP/1.1 201")) << added;
+  // A request now waits out the delay on a server thread.
+  int fd = ConnectLoopback((*p)->port());
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(
+      SendAll(fd, "GET /latest/meta-data/ HTTP/1.1\r\nHost: x\r\n\r\n"));
+  // The journal records the request only when answered, so wait for the
+  // server to have it in hand: the socket has been accepted once the
+  // control API answers a later request.
+  RawExchange((*p)->port(),
+              "GET /_metamock/health HTTP/1.1\r\nHost: x\r\n\r\n");
+  ProcessResult r = (*p)->Stop(SIGTERM);
+  close(fd);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LT(r.elapsed, absl::Seconds(2));
+}
+
+}  // namespace
+}  // namespace metamock

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Builds the Go SDK probes into OUTPUT_DIR:
+#   OUTPUT_DIR/go-v2-probe   from clients/go-v2 (Debian golang-github-aws-aws-sdk-go-v2-dev)
+#   OUTPUT_DIR/go-v1-probe   from clients/go-v1 (Debian golang-github-aws-aws-sdk-go-dev)
+#
+# Usage: clients/build-go-probes.sh OUTPUT_DIR      (e.g. build/clients)
+#
+# GOPATH mode against the Debian packages in /usr/share/gocode: nothing is
+# downloaded (GO111MODULE=off, GOPROXY=off; GOENV=off and an empty GOFLAGS so
+# a user's go env file or flags cannot change that). The build cache is
+# private to OUTPUT_DIR (OUTPUT_DIR/go-cache). CGO_ENABLED=0: static binaries,
+# no C compiler needed. Needs golang-go and the two -dev packages above;
+# GO=/path/to/go picks another toolchain.
+set -eu
+
+if [ $# -ne 1 ]; then
+  echo "usage: $0 OUTPUT_DIR" >&2
+  exit 2
+fi
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$1"
+out=$(cd "$1" && pwd)
+GO=${GO:-go}
+
+export GO111MODULE=off GOPROXY=off GOENV=off GOFLAGS= GOWORK=off CGO_ENABLED=0
+export GOCACHE="$out/go-cache"
+
+for sdk in go-v2 go-v1; do
+  GOPATH="$here/$sdk:/usr/share/gocode" \
+    "$GO" build -o "$out/$sdk-probe" metamockprobe
+  echo "built $out/$sdk-probe"
+done

@@ -63,6 +63,7 @@ variables is allowed; anything else is refused and reported (exit 2).
 
 import datetime
 import hashlib
+import importlib
 import ipaddress
 import json
 import os
@@ -272,10 +273,9 @@ def main(argv):
 
     try:
         # Imported before the clock starts: ms is the resolution alone.
-        import botocore.credentials
-        import botocore.exceptions
-        import botocore.session
-        import botocore.utils
+        for module in ("botocore.credentials", "botocore.exceptions",
+                       "botocore.session", "botocore.utils"):
+            importlib.import_module(module)
         record_role_names()
     except Exception as e:
         emit(provider, "error", 0, error=str(e), error_type=type(e).__name__,

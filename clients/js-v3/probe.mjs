@@ -58,8 +58,8 @@
 // the two endpoint variables is allowed; anything else is refused and
 // reported (exit 2).
 //
-// Exit status: 0 credentials resolved, 1 the provider failed (the JSON line
-// says why), 2 bad usage or an unsafe environment (a JSON line too, with
+// Exit status: 0 when a line was printed, whether credentials resolved or
+// the provider failed (the line says which, and why), 2 bad usage or an unsafe environment (a JSON line too, with
 // error_type ProbeUsageError or ProbeUnsafeEnvironment).
 
 import { createHash } from "node:crypto";
@@ -274,7 +274,7 @@ if (process.argv.length !== 3 || !PROVIDERS.includes(provider)) {
             error_name: name,
             ms,
           },
-          1,
+          0,
         );
       }
     }

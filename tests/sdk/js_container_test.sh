@@ -255,8 +255,8 @@ expect_error() {
     fail "$name" "expected an error, got (exit $PROBE_RC): ${PROBE_OUT:-no output} ${PROBE_ERR}"
   elif [ "$message" != "$want" ]; then
     fail "$name" "expected error \"$want\", got: $PROBE_OUT"
-  elif [ "$PROBE_RC" -ne 1 ]; then
-    fail "$name" "probe exited $PROBE_RC (expected 1): $PROBE_OUT"
+  elif [ "$PROBE_RC" -ne 0 ]; then
+    fail "$name" "probe exited $PROBE_RC (expected 0): $PROBE_OUT"
   else
     pass "$name (\"$message\", $(probe_field error_name), $(probe_field ms) ms)"
   fi

@@ -11,7 +11,8 @@ ARGS ?=
 BUILD_DEPS := cmake g++ make pkg-config libabsl-dev libcpp-httplib-dev \
   nlohmann-json3-dev libcxxopts-dev libgtest-dev libgmock-dev libssl-dev
 TEST_DEPS := clang python3 python3-botocore python3-boto3 python3-jsonschema \
-  awscli curl
+  awscli curl golang-go golang-github-aws-aws-sdk-go-v2-dev \
+  golang-github-aws-aws-sdk-go-dev
 
 .PHONY: all run test build deps test-deps thread-safety clean
 
@@ -29,6 +30,7 @@ test-deps:
 	cp clients/js-v3/package.json clients/js-v3/package-lock.json \
 	  clients/js-v3/probe.mjs $(BUILD_DIR)/js-v3/
 	cd $(BUILD_DIR)/js-v3 && npm ci --no-audit --no-fund
+	./clients/build-go-probes.sh $(BUILD_DIR)/clients test
 
 define configure_and_build
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(1)

@@ -3,7 +3,9 @@
 #   OUTPUT_DIR/go-v2-probe   from clients/go-v2 (Debian golang-github-aws-aws-sdk-go-v2-dev)
 #   OUTPUT_DIR/go-v1-probe   from clients/go-v1 (Debian golang-github-aws-aws-sdk-go-dev)
 #
-# Usage: clients/build-go-probes.sh OUTPUT_DIR      (e.g. build/clients)
+# Usage: clients/build-go-probes.sh OUTPUT_DIR [test]    (e.g. build/clients)
+#   With "test", also runs the probes' unit tests (go vet and go test; no
+#   network, no SDK call).
 #
 # GOPATH mode against the Debian packages in /usr/share/gocode: nothing is
 # downloaded (GO111MODULE=off, GOPROXY=off; GOENV=off and an empty GOFLAGS so
@@ -13,8 +15,8 @@
 # GO=/path/to/go picks another toolchain.
 set -eu
 
-if [ $# -ne 1 ]; then
-  echo "usage: $0 OUTPUT_DIR" >&2
+if [ $# -lt 1 ] || [ $# -gt 2 ] || { [ $# -eq 2 ] && [ "$2" != test ]; }; then
+  echo "usage: $0 OUTPUT_DIR [test]" >&2
   exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,7 +28,11 @@ export GO111MODULE=off GOPROXY=off GOENV=off GOFLAGS= GOWORK=off CGO_ENABLED=0
 export GOCACHE="$out/go-cache"
 
 for sdk in go-v2 go-v1; do
-  GOPATH="$here/$sdk:/usr/share/gocode" \
-    "$GO" build -o "$out/$sdk-probe" metamockprobe
+  export GOPATH="$here/$sdk:/usr/share/gocode"
+  "$GO" build -o "$out/$sdk-probe" metamockprobe
   echo "built $out/$sdk-probe"
+  if [ $# -eq 2 ]; then
+    "$GO" vet metamockprobe
+    "$GO" test -count=1 metamockprobe
+  fi
 done

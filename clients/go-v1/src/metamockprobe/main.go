@@ -5,6 +5,7 @@
 //	{"sdk":"go-v1","version":"1.44.133","provider":"chain","outcome":"error",
 //	 "access_key_prefix":null,"access_key_sha256":null,"role":null,
 //	 "expiration":null,"error":"NoCredentialProviders: no valid providers in chain. ...",
+//	 "error_type":"NoCredentialProviders",
 //	 "error_verbose":"NoCredentialProviders: no valid providers in chain\ncaused by: ...","ms":12}
 //
 // Usage: go-v1-probe chain|imds|container
@@ -18,10 +19,15 @@
 //
 // Get is called as GetWithContext with a 30 s deadline (the same call, bounded).
 // Only the credential retrieval runs: nothing is signed, no AWS service is
-// contacted. version is aws.SDKVersion; role is always null (the SDK does not
-// report it); expiration is what Credentials.ExpiresAt() gives, null when the
-// credentials do not expire and always null for chain (the v1 ChainProvider
-// does not expose it); error is err.Error(), the message the SDK's users see.
+// contacted.
+//
+// Fields: version is aws.SDKVersion; role is always null (the SDK does not
+// report it); expiration is what Credentials.ExpiresAt() gives, in UTC, null
+// when the credentials do not expire and always null for chain (the v1
+// ChainProvider does not expose it); error is err.Error(), the message the
+// SDK's users see; error_type is the awserr code (the "Code:" the message
+// starts with, e.g. EC2RoleRequestError) or else the error's Go type; ms is
+// the wall time of the resolution (session creation included).
 //
 // error_verbose (extra field, go-v1 only): by default the v1 chain replaces
 // every provider's error with the fixed ErrNoValidProvidersFoundInChain. The
@@ -32,16 +38,18 @@
 // retrieval, so the mock sees the requests an application makes. It is null
 // for imds and container and whenever the chain did not fail.
 //
-// Safety (safety.go): the probe refuses to run (exit 2, message on stderr)
-// when an endpoint variable names a host other than loopback, when
-// AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is set, or when imds/chain would
-// fall back to the default IMDS address; outside a namespace
-// http.DefaultTransport, which every v1 client here uses, also refuses
-// non-loopback connections and DNS queries. METAMOCK_PROBE_IN_NETNS=1 lifts
-// all of that, inside a namespace the caller created.
+// Safety (safety.go): the probe refuses to run when an endpoint variable
+// names a host other than loopback, when AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+// is set, when imds/chain would fall back to the default IMDS address, or when
+// chain would call STS. Outside a namespace http.DefaultTransport, which every
+// v1 client here uses, also refuses non-loopback connections and DNS queries,
+// and uses no proxy. METAMOCK_PROBE_IN_NETNS=1 lifts all of that but the STS
+// check, inside a namespace the caller created.
 //
-// Exit status: 0 a line was printed (credentials or error), 2 bad usage or an
-// unsafe environment.
+// Exit status: 0 when a credentials or error line was printed; 2 for bad
+// usage, an unsafe environment, or a connection the guard refused (a JSON line
+// with outcome "error" and error_type ProbeUsageError or
+// ProbeUnsafeEnvironment, the message on stderr too).
 package main
 
 import (
@@ -54,6 +62,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go/aws"
@@ -71,17 +80,19 @@ const (
 	probeTimeout = 30 * time.Second
 )
 
-// result is the JSON line; field order is the contract's, plus error_verbose.
+// result is the JSON line; field order is the contract's, plus error_type as
+// the other probes print it and error_verbose.
 type result struct {
 	SDK             string  `json:"sdk"`
 	Version         string  `json:"version"`
-	Provider        string  `json:"provider"`
+	Provider        *string `json:"provider"`
 	Outcome         string  `json:"outcome"`
 	AccessKeyPrefix *string `json:"access_key_prefix"`
 	AccessKeySHA256 *string `json:"access_key_sha256"`
 	Role            *string `json:"role"`
 	Expiration      *string `json:"expiration"`
 	Error           *string `json:"error"`
+	ErrorType       *string `json:"error_type"`
 	ErrorVerbose    *string `json:"error_verbose"`
 	MS              int64   `json:"ms"`
 }
@@ -118,21 +129,17 @@ type retrieval struct {
 }
 
 func retrieve(ctx context.Context, provider string) retrieval {
-	var creds *credentials.Credentials
-	var cfg *aws.Config // nil: session.NewSession() as an application calls it
+	// session.NewSession() as an application calls it; for chain, with verbose
+	// chain errors (see error_verbose in the file comment).
+	var cfgs []*aws.Config
 	if provider == providerChain {
-		cfg = aws.NewConfig().WithCredentialsChainVerboseErrors(true)
+		cfgs = append(cfgs, aws.NewConfig().WithCredentialsChainVerboseErrors(true))
 	}
-	var sess *session.Session
-	var err error
-	if cfg != nil {
-		sess, err = session.NewSession(cfg)
-	} else {
-		sess, err = session.NewSession()
-	}
+	sess, err := session.NewSession(cfgs...)
 	if err != nil {
 		return retrieval{err: err}
 	}
+	var creds *credentials.Credentials
 	switch provider {
 	case providerChain:
 		creds = sess.Config.Credentials
@@ -164,15 +171,40 @@ func retrieve(ctx context.Context, provider string) retrieval {
 
 func strPtr(s string) *string { return &s }
 
+// errorType is the error_type field for an SDK error (see the file comment).
+func errorType(err error) string {
+	if aerr, ok := err.(awserr.Error); ok && aerr.Code() != "" {
+		return aerr.Code()
+	}
+	return fmt.Sprintf("%T", err)
+}
+
+func write(stdout, stderr io.Writer, r result) bool {
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		fmt.Fprintf(stderr, "%s: writing the result: %v\n", probeName, err)
+		return false
+	}
+	return true
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 || (args[0] != providerChain && args[0] != providerIMDS && args[0] != providerContainer) {
-		fmt.Fprintf(stderr, "usage: %s chain|imds|container\n", probeName)
+	var provider *string
+	if len(args) == 1 {
+		provider = strPtr(args[0])
+	}
+	refuse := func(errorType, message string, ms int64) int {
+		fmt.Fprintf(stderr, "%s: %s\n", probeName, message)
+		write(stdout, stderr, result{SDK: "go-v1", Version: aws.SDKVersion, Provider: provider,
+			Outcome: "error", Error: strPtr(message), ErrorType: strPtr(errorType), MS: ms})
 		return 2
 	}
-	provider := args[0]
-	if err := checkEnvironment(provider, os.LookupEnv); err != nil {
-		fmt.Fprintf(stderr, "%s: refusing to run: %v\n", probeName, err)
-		return 2
+	if provider == nil || (*provider != providerChain && *provider != providerIMDS && *provider != providerContainer) {
+		return refuse("ProbeUsageError", "usage: "+probeName+" chain|imds|container", 0)
+	}
+	if err := checkEnvironment(*provider, os.LookupEnv); err != nil {
+		return refuse("ProbeUnsafeEnvironment", "refusing to run: "+err.Error(), 0)
 	}
 	if !inNetns(os.LookupEnv) {
 		guardDefaultTransport()
@@ -181,13 +213,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
 	defer cancel()
 	start := time.Now()
-	got := retrieve(ctx, provider)
-	elapsed := time.Since(start)
+	got := retrieve(ctx, *provider)
+	ms := time.Since(start).Milliseconds()
+	if refused := guardRefusals.list(); len(refused) > 0 {
+		return refuse("ProbeUnsafeEnvironment", "refused: the SDK tried to make "+
+			strings.Join(refused, ", ")+" (only loopback is allowed)", ms)
+	}
 
-	r := result{SDK: "go-v1", Version: aws.SDKVersion, Provider: provider, MS: elapsed.Milliseconds()}
+	r := result{SDK: "go-v1", Version: aws.SDKVersion, Provider: provider, MS: ms}
 	if got.err != nil {
 		r.Outcome = "error"
 		r.Error = strPtr(got.err.Error())
+		r.ErrorType = strPtr(errorType(got.err))
 		if got.verbose != nil {
 			r.ErrorVerbose = strPtr(got.verbose.Error())
 		}
@@ -205,10 +242,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			r.Expiration = strPtr(got.expires.UTC().Format(time.RFC3339))
 		}
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
-		fmt.Fprintf(stderr, "%s: writing the result: %v\n", probeName, err)
+	if !write(stdout, stderr, r) {
 		return 2
 	}
 	return 0

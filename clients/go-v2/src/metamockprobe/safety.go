@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -24,6 +25,7 @@ const (
 	envRelativeURI    = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
 	envAuthToken      = "AWS_CONTAINER_AUTHORIZATION_TOKEN"
 	envWebIdentity    = "AWS_WEB_IDENTITY_TOKEN_FILE"
+	envRoleARN        = "AWS_ROLE_ARN"
 	envInNetns        = "METAMOCK_PROBE_IN_NETNS"
 	providerChain     = "chain"
 	providerIMDS      = "imds"
@@ -62,16 +64,23 @@ func isLoopbackURL(raw string) bool {
 //   - AWS_EC2_METADATA_SERVICE_ENDPOINT and AWS_CONTAINER_CREDENTIALS_FULL_URI,
 //     when set, must name a loopback host;
 //   - for imds and chain, either the IMDS endpoint is set or
-//     AWS_EC2_METADATA_DISABLED=true (otherwise the SDK would use its default
-//     IMDS address);
-//   - for chain, AWS_WEB_IDENTITY_TOKEN_FILE must be unset (the chain would
-//     call STS).
+//     AWS_EC2_METADATA_DISABLED is "true" in any case, as both Go SDKs read it
+//     (otherwise the SDK would use its default IMDS address).
 //
-// In every case the container provider needs AWS_CONTAINER_CREDENTIALS_FULL_URI.
+// In every case the container provider needs AWS_CONTAINER_CREDENTIALS_FULL_URI,
+// and for chain AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN must be unset (the
+// chain would call STS, an AWS service).
 func checkEnvironment(provider string, lookup lookupEnvFunc) error {
 	fullURI, _ := lookup(envFullURI)
 	if provider == providerContainer && fullURI == "" {
 		return fmt.Errorf("the container provider needs %s", envFullURI)
+	}
+	if provider == providerChain {
+		for _, name := range []string{envWebIdentity, envRoleARN} {
+			if _, set := lookup(name); set {
+				return fmt.Errorf("%s is set: the chain would call STS (an AWS service)", name)
+			}
+		}
 	}
 	if inNetns(lookup) {
 		return nil
@@ -84,38 +93,71 @@ func checkEnvironment(provider string, lookup lookupEnvFunc) error {
 			return fmt.Errorf("%s=%q does not name 127.0.0.1, localhost or [::1]", name, v)
 		}
 	}
-	if _, set := lookup(envWebIdentity); set && provider == providerChain {
-		return fmt.Errorf("%s is set; the chain would call STS", envWebIdentity)
-	}
 	if provider == providerIMDS || provider == providerChain {
 		endpoint, _ := lookup(envIMDSEndpoint)
 		disabled, _ := lookup(envIMDSDisabled)
-		if endpoint == "" && disabled != "true" {
+		if endpoint == "" && !strings.EqualFold(disabled, "true") {
 			return fmt.Errorf("%s is unset, so the SDK would use its default IMDS address; set it to a loopback URL, or set %s=true", envIMDSEndpoint, envIMDSDisabled)
 		}
 	}
 	return nil
 }
 
-// guardDialer makes *d refuse, outside a namespace, every connection to an
-// address that is not loopback, and every DNS query (names resolve from
-// /etc/hosts only). The SDK's requests keep their own timeouts; only where
-// they may connect changes.
+// refusals records what the connection guard refused. This type is
+// thread-safe (the SDKs dial from their own goroutines).
+type refusals struct {
+	mu   sync.Mutex
+	what []string // "a connection to ADDRESS" / "a DNS query to ADDRESS"
+}
+
+func (r *refusals) add(what string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.what = append(r.what, what)
+	return fmt.Errorf("metamock probe guard: refused %s (only loopback is allowed)", what)
+}
+
+// list returns what was refused so far, each once, in order, with
+// " (N times)" appended when it was refused more than once.
+func (r *refusals) list() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var order []string
+	count := map[string]int{}
+	for _, what := range r.what {
+		if count[what] == 0 {
+			order = append(order, what)
+		}
+		count[what]++
+	}
+	for i, what := range order {
+		if n := count[what]; n > 1 {
+			order[i] = fmt.Sprintf("%s (%d times)", what, n)
+		}
+	}
+	return order
+}
+
+// guardRefusals is what every guarded dialer of this process refused.
+var guardRefusals refusals
+
+// guardDialer makes *d refuse every connection to an address that is not
+// loopback, and every DNS query (names resolve from /etc/hosts only), and
+// record each refusal in guardRefusals. Control runs before connect(), so a
+// refused connection sends nothing. The SDK's requests keep their own
+// timeouts; only where they may connect changes.
 func guardDialer(d *net.Dialer) {
 	d.Control = func(network, address string, _ syscall.RawConn) error {
 		host, _, err := net.SplitHostPort(address)
-		if err != nil {
-			return fmt.Errorf("metamock probe guard: refused a connection to %s: %v", address, err)
-		}
-		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-			return fmt.Errorf("metamock probe guard: refused a connection to %s (only loopback is allowed)", address)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return guardRefusals.add("a connection to " + address)
 		}
 		return nil
 	}
 	d.Resolver = &net.Resolver{
 		PreferGo: true,
 		Dial: func(_ context.Context, network, address string) (net.Conn, error) {
-			return nil, fmt.Errorf("metamock probe guard: refused a DNS query to %s", address)
+			return nil, guardRefusals.add("a DNS query to " + address)
 		},
 	}
 }

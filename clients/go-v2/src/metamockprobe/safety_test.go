@@ -49,7 +49,8 @@ func TestCheckEnvironment(t *testing.T) {
 		{"imds default address", "imds", map[string]string{}, envIMDSEndpoint},
 		{"imds empty endpoint", "imds", map[string]string{envIMDSEndpoint: ""}, envIMDSEndpoint},
 		{"imds disabled", "imds", map[string]string{envIMDSDisabled: "true"}, ""},
-		{"imds disabled, other spelling", "imds", map[string]string{envIMDSDisabled: "TRUE"}, envIMDSEndpoint},
+		{"imds disabled, other case", "imds", map[string]string{envIMDSDisabled: "TRUE"}, ""},
+		{"imds disabled, not true", "imds", map[string]string{envIMDSDisabled: "1"}, envIMDSEndpoint},
 		{"imds elsewhere", "imds", map[string]string{envIMDSEndpoint: "http://192.0.2.1/"}, "does not name"},
 		{"chain on loopback", "chain", map[string]string{envIMDSEndpoint: imds}, ""},
 		{"chain container path", "chain", map[string]string{envFullURI: full, envIMDSDisabled: "true"}, ""},
@@ -61,6 +62,8 @@ func TestCheckEnvironment(t *testing.T) {
 		{"container without URI", "container", map[string]string{envIMDSEndpoint: imds}, envFullURI},
 		{"container elsewhere", "container", map[string]string{envFullURI: "http://192.0.2.1/x"}, "does not name"},
 		{"web identity", "chain", map[string]string{envIMDSEndpoint: imds, envWebIdentity: "/tmp/t"}, envWebIdentity},
+		{"role ARN", "chain", map[string]string{envIMDSEndpoint: imds, envRoleARN: "arn:aws:iam::123456789012:role/x"}, envRoleARN},
+		{"netns, role ARN", "chain", map[string]string{envInNetns: "1", envRoleARN: "arn:aws:iam::123456789012:role/x"}, envRoleARN},
 		{"web identity, imds", "imds", map[string]string{envIMDSEndpoint: imds, envWebIdentity: "/tmp/t"}, ""},
 		{"netns, defaults", "chain", map[string]string{envInNetns: "1"}, ""},
 		{"netns, relative URI", "chain", map[string]string{envInNetns: "1", envRelativeURI: "/v2/credentials/x"}, ""},
@@ -97,5 +100,10 @@ func TestGuardDialer(t *testing.T) {
 	}
 	if _, err := d.Resolver.Dial(context.Background(), "udp", "192.0.2.53:53"); err == nil {
 		t.Errorf("the resolver's Dial did not refuse")
+	}
+	d.Resolver.Dial(context.Background(), "udp", "192.0.2.53:53")
+	got := guardRefusals.list()
+	if len(got) != 4 || got[3] != "a DNS query to 192.0.2.53:53 (2 times)" {
+		t.Errorf("guardRefusals = %q, want the 3 refused connections and the DNS query twice", got)
 	}
 }

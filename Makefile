@@ -12,7 +12,7 @@ BUILD_DEPS := cmake g++ make pkg-config libabsl-dev libcpp-httplib-dev \
   nlohmann-json3-dev libcxxopts-dev libgtest-dev libgmock-dev libssl-dev
 TEST_DEPS := clang python3 python3-botocore python3-boto3 python3-jsonschema \
   awscli curl golang-go golang-github-aws-aws-sdk-go-v2-dev \
-  golang-github-aws-aws-sdk-go-dev
+  golang-github-aws-aws-sdk-go-dev iproute2
 
 .PHONY: all run test build deps test-deps thread-safety clean
 

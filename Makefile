@@ -1,6 +1,7 @@
 # metamock. On a fresh Debian 12 machine (after `apt-get install -y make`):
 #   make run    installs what is missing, builds, serves 127.0.0.1:1338
 #   make test   installs what is missing (SDK clients too), builds, runs all tests
+#   make matrix reruns every SDK probe and rewrites docs/compatibility.md
 # `make run ARGS="--listen 127.0.0.1:0"` passes flags through.
 
 BUILD_DIR ?= build
@@ -14,7 +15,7 @@ TEST_DEPS := clang python3 python3-botocore python3-boto3 python3-jsonschema \
   awscli curl golang-go golang-github-aws-aws-sdk-go-v2-dev \
   golang-github-aws-aws-sdk-go-dev iproute2
 
-.PHONY: all run test build deps test-deps thread-safety clean
+.PHONY: all run test build deps test-deps thread-safety matrix clean
 
 all: build
 
@@ -52,6 +53,11 @@ thread-safety: test-deps
 	CXX=clang++ cmake -S . -B $(BUILD_DIR)-clang -DCMAKE_BUILD_TYPE=Debug \
 	  -DMETAMOCK_BUILD_TESTS=OFF -DMETAMOCK_WERROR=ON
 	cmake --build $(BUILD_DIR)-clang -j $(JOBS)
+
+# Regenerates clients/matrix/expected.json and docs/compatibility.md.
+matrix: test-deps build
+	/usr/bin/python3 clients/matrix/matrix.py --update \
+	  --metamock $(BUILD_DIR)/server/metamock --build-dir $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) $(BUILD_DIR)-clang

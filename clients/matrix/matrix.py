@@ -52,7 +52,6 @@ run a probe otherwise:
 import argparse
 import concurrent.futures
 import datetime
-import hashlib
 import json
 import os
 import re
@@ -75,6 +74,10 @@ DOC_FILE = os.path.join(SOURCE_DIR, "docs", "compatibility.md")
 
 LOOPBACK = "127.0.0.1"
 PROBE_TIMEOUT_S = 60.0
+# Cases with a hanging endpoint: longer than any SDK's own give-up time seen
+# here (the botocore/CLI container provider: 3 x 2 s + 2 x 1 s), shorter than
+# the Go probes' 30 s bound, so an SDK without a timeout shows as killed.
+HANG_TIMEOUT_S = 20.0
 SERVER_START_TIMEOUT_S = 10.0
 SERVER_STOP_TIMEOUT_S = 5.0
 CONTROL_TIMEOUT_S = 10.0
@@ -90,6 +93,42 @@ PATH_TITLES = {
     "ecs": "ECS task credentials",
     "eks": "EKS Pod Identity",
 }
+
+
+# Every child process alive (metamock servers and probes), so that a SIGTERM
+# or SIGINT (ctest's timeout, ^C) stops them before this script exits:
+# (process, whether it leads its own process group).
+_CHILDREN = {}
+_CHILDREN_LOCK = threading.Lock()
+_TEMP_ROOT = []
+
+
+def _track(process, group):
+    with _CHILDREN_LOCK:
+        _CHILDREN[process.pid] = (process, group)
+
+
+def _untrack(process):
+    with _CHILDREN_LOCK:
+        _CHILDREN.pop(process.pid, None)
+
+
+def _stop_children_and_exit(signum, _frame):
+    with _CHILDREN_LOCK:
+        children = list(_CHILDREN.values())
+    for process, group in children:
+        try:
+            if process.poll() is None:
+                if group:
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    process.kill()
+        except (ProcessLookupError, PermissionError):
+            pass
+    for root in _TEMP_ROOT:
+        shutil.rmtree(root, ignore_errors=True)
+    print(f"matrix: stopped by signal {signum}", file=sys.stderr, flush=True)
+    os._exit(128 + signum)
 
 
 class UnsafeEnvironment(Exception):
@@ -173,11 +212,11 @@ PROBES = [
     Probe("go-v2", "aws-sdk-go-v2 (Debian golang-github-aws-aws-sdk-go-v2-dev)",
           [("chain", ALL_PATHS), ("imds", ("imds",)), ("container", CONTAINER)],
           _locate_go("go-v2-probe"),
-          "clients/build-go-probes.sh BUILD_DIR/clients (the build does it)"),
+          "make test-deps (clients/build-go-probes.sh BUILD_DIR/clients)"),
     Probe("go-v1", "aws-sdk-go v1 (Debian golang-github-aws-aws-sdk-go-dev)",
           [("chain", ALL_PATHS), ("imds", ("imds",)), ("container", CONTAINER)],
           _locate_go("go-v1-probe"),
-          "clients/build-go-probes.sh BUILD_DIR/clients (the build does it)"),
+          "make test-deps (clients/build-go-probes.sh BUILD_DIR/clients)"),
     Probe("js-v3", "AWS SDK for JavaScript v3 (npm @aws-sdk/credential-providers, pinned)",
           [("fromInstanceMetadata", ("imds",)), ("fromHttp", CONTAINER),
            ("fromContainerMetadata", CONTAINER),
@@ -297,7 +336,7 @@ CASES = [
          "fault: PUT /latest/api/token hangs, so the SDK falls back to "
          "token-less GETs, which get 401",
          actions=[("fault", {"match": FAULT_TOKEN_PUT, "effect": {"hang": True}})],
-         timeout=45, weight=3),
+         timeout=HANG_TIMEOUT_S, weight=3),
     Case("imds", "rotation", "healthy", "healthy across a rotation (+6 h)",
          "resolve; clock advanced 6 h (past every SDK's refresh window); "
          "resolve again in a fresh process", rotation="6h", weight=2),
@@ -309,7 +348,7 @@ CASES = [
          "fault: GETs under security-credentials/ never answered",
          actions=[("fault", {"match": FAULT_IMDS_CREDENTIALS,
                              "effect": {"hang": True}})],
-         timeout=45, weight=3),
+         timeout=HANG_TIMEOUT_S, weight=3),
     Case("imds", "fault-reset", "healthy", "fault: credentials path reset",
          "fault: GETs under security-credentials/ get a TCP reset",
          actions=[("fault", {"match": FAULT_IMDS_CREDENTIALS,
@@ -354,7 +393,7 @@ CASES = [
          "fault: /v2/credentials/* never answered",
          actions=[("fault", {"match": FAULT_ECS_CREDENTIALS,
                              "effect": {"hang": True}})],
-         timeout=45, weight=8),
+         timeout=HANG_TIMEOUT_S, weight=8),
     Case("ecs", "fault-reset", "healthy", "fault: credentials path reset",
          "fault: /v2/credentials/* gets a TCP reset",
          actions=[("fault", {"match": FAULT_ECS_CREDENTIALS,
@@ -408,7 +447,7 @@ def by_design_reason(case_key, column):
 _TIME_PATTERNS = [
     # RFC 3339 / ISO 8601, and Go's time.Time String().
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?"
-    r"(?:Z|[+-]\d{2}:?\d{2}(?: [A-Z]{3,4})?| UTC)?(?: m=[+-]\d+\.\d+)?",
+    r"(?:Z| ?[+-]\d{2}:?\d{2}(?: [A-Z]{3,4})?| UTC)?(?: m=[+-]\d+\.\d+)?",
     # JavaScript Date#toString.
     r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
     r"Oct|Nov|Dec) \d{1,2} \d{4} \d{2}:\d{2}:\d{2} GMT[+-]\d{4}(?: \([^)]*\))?",
@@ -485,6 +524,7 @@ class Server:
         except OSError as e:
             self.stderr.close()
             raise RunnerError(f"cannot run {binary!r}: {e}") from e
+        _track(self.process, group=False)
         line = read_line(self.process.stdout,
                          time.monotonic() + SERVER_START_TIMEOUT_S)
         match = LISTENING_RE.match(line or "")
@@ -510,6 +550,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=SERVER_STOP_TIMEOUT_S)
+        _untrack(self.process)
         self.process.stdout.close()
         self.stderr.close()
 
@@ -585,6 +626,10 @@ BASE_ENV = {
     "no_proxy": "*",
     "PYTHONDONTWRITEBYTECODE": "1",
 }
+ENDPOINT_VARIABLES = {
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "ECS_CONTAINER_METADATA_URI_V4",
+}
 # The only variables a probe may get; AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
 # and proxies never.
 ALLOWED_VARIABLES = set(BASE_ENV) | {
@@ -623,9 +668,14 @@ def check_environment(env, port):
     for name, value in env.items():
         if name not in ALLOWED_VARIABLES:
             raise UnsafeEnvironment(f"{name} is not a variable a probe may get")
-        if "://" in value:
-            url = urllib.parse.urlsplit(value)
-            if url.scheme != "http" or url.hostname != LOOPBACK or url.port != port:
+        if name in ENDPOINT_VARIABLES or "://" in value:
+            try:
+                url = urllib.parse.urlsplit(value)
+                url_port = url.port
+            except ValueError:
+                url, url_port = None, None
+            if (url is None or url.scheme != "http" or url.hostname != LOOPBACK
+                    or url_port != port):
                 raise UnsafeEnvironment(
                     f"{name}={value!r} is not http://{LOOPBACK}:{port}/...")
     if "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" in env:
@@ -642,12 +692,13 @@ class Cell:
     """One observed cell."""
 
     def __init__(self, outcome, version=None, ms=None, unsupported=None,
-                 detail=None):
+                 detail=None, broken=False):
         self.outcome = outcome          # "credentials", "error: ...", ...
         self.version = version
         self.ms = ms
         self.unsupported = unsupported  # why the probe does not offer it
         self.detail = detail            # for the log only
+        self.broken = broken            # not an SDK outcome: never recorded
 
 
 def run_probe(argv, env, home, timeout, temp_root):
@@ -659,6 +710,7 @@ def run_probe(argv, env, home, timeout, temp_root):
     process = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env=env, cwd=home, start_new_session=True)
+    _track(process, group=True)
     killed = False
     try:
         out, err = process.communicate(timeout=timeout)
@@ -669,6 +721,8 @@ def run_probe(argv, env, home, timeout, temp_root):
         except ProcessLookupError:
             pass
         out, err = process.communicate()
+    finally:
+        _untrack(process)
     ms = round((time.monotonic() - start) * 1000)
     out = out.decode("utf-8", "replace")
     err = err.decode("utf-8", "replace").strip()
@@ -688,8 +742,7 @@ def run_probe(argv, env, home, timeout, temp_root):
         if isinstance(line, dict):
             message = line.get("error") or ""
         message = message or stderr_tail
-        kind = line.get("error_type") if isinstance(line, dict) else None
-        if kind == "ProbeUsageError" or re.search(r"\busage:", message):
+        if re.search(r"\busage:", message):
             return None, Cell(None, ms=ms, unsupported=message)
         return None, Cell("refused: " + normalise(_strip_probe_name(message),
                                                   temp_root), ms=ms,
@@ -698,7 +751,7 @@ def run_probe(argv, env, home, timeout, temp_root):
                                                                  "error"):
         return None, Cell(
             f"error: [runner] probe exited {process.returncode} without one "
-            "JSON line", ms=ms,
+            "JSON line", ms=ms, broken=True,
             detail=f"stdout {out[-300:]!r}; stderr {err[-300:]!r}")
     return line, None
 
@@ -719,7 +772,8 @@ def line_outcome(line, temp_root):
 def run_cell(server, case, probe, provider, temp_root, deadline):
     """One cell: prepare the scenario, run the probe (twice for rotation)."""
     if time.monotonic() > deadline:
-        return Cell("error: [runner] not run: the overall deadline passed")
+        return Cell("error: [runner] not run: the overall deadline passed",
+                    broken=True)
     home = tempfile.mkdtemp(prefix="home-", dir=temp_root)
     try:
         server.prepare(case)
@@ -790,7 +844,7 @@ class Run:
                         self.unsafe = e
                         return
                     except RunnerError as e:
-                        cells[column] = Cell(f"error: [runner] {e}")
+                        cells[column] = Cell(f"error: [runner] {e}", broken=True)
                         with self.lock:
                             self.errors.append(f"{case.key} {column}: {e}")
         finally:
@@ -901,19 +955,55 @@ COLUMN_HEADS = {
     "fromContainerMetadata": "fromContainer&shy;Metadata",
     "fromNodeProviderChain": "fromNode&shy;ProviderChain",
 }
-SHORT_CHARS = 60
+SHORT_CHARS = 44
+# Wrappers that come before the informative part of a message; the short
+# form in a table cell drops them (the full message is listed below it).
+WRAPPERS = [
+    "Unable to retrieve credentials: ",
+    "failed to refresh cached credentials, ",
+    "Error when retrieving credentials from container-role: ",
+    "Error retrieving metadata: ",
+    "Received error when attempting to retrieve ECS metadata: ",
+    "failed to load credentials, ",
+    "no EC2 IMDS role found, ",
+    "operation error ec2imds: GetMetadata, ",
+    "deserialization failed, ",
+]
+
+
+def _one_line(text):
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return " ⏎ ".join(line for line in lines if line)
 
 
 def _md(text):
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-            .replace("\n", " ⏎ ").replace("`", "'"))
+    """Text for a table cell (not code): one line, no markup, no pipes."""
+    return (_one_line(text).replace("\\", "\\\\").replace("|", "\\|")
+            .replace("<", "&lt;").replace("`", "'").replace("*", "\\*"))
+
+
+def _code(text):
+    """A code span: one line; backticks cannot occur inside."""
+    return "`" + _one_line(text).replace("`", "'") + "`"
 
 
 def _short(message):
-    message = " ".join(message.split())
-    if len(message) <= SHORT_CHARS:
-        return message
-    return message[:SHORT_CHARS - 1].rstrip() + "…"
+    """A cell's short form: the first line, wrappers dropped, cut."""
+    text = " ".join(message.splitlines()[0].split()) if message.strip() else ""
+    stripped = True
+    while stripped:
+        stripped = False
+        for wrapper in WRAPPERS:
+            if text.startswith(wrapper) and len(text) > len(wrapper):
+                text = text[len(wrapper):]
+                stripped = True
+    if len(text) <= SHORT_CHARS:
+        return text
+    return text[:SHORT_CHARS - 1].rstrip(" ,;:") + "…"
+
+
+def _has_sdk(cells, sdk):
+    return any(c.split("/")[0] == sdk for row in cells.values() for c in row)
 
 
 def render(expected):
@@ -937,43 +1027,40 @@ def render(expected):
       "`expected.json`, so a change in metamock or an SDK upgrade shows up "
       "as a failing test.")
     w("")
-    w("Each probe runs once per cell, in a fresh process, with an empty "
-      "environment plus the loopback endpoint variables of "
-      "`GET /_metamock/env?where=host`, `AWS_CONFIG_FILE` and "
-      "`AWS_SHARED_CREDENTIALS_FILE` set to `/dev/null`, `AWS_REGION` "
-      "us-east-1 and `NO_PROXY=*`; container runs (ECS, EKS) also have "
-      "`AWS_EC2_METADATA_DISABLED=true`. The scenario is reloaded before "
-      "each cell. Nothing is signed and no AWS service is called.")
+    w("Each cell is one run of one probe, in a fresh process, against a "
+      "freshly loaded scenario, with an empty environment plus the loopback "
+      "endpoint variables of `GET /_metamock/env?where=host`, "
+      "`AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` set to "
+      "`/dev/null`, `AWS_REGION` us-east-1 and `NO_PROXY=*`. Nothing is "
+      "signed and no AWS service is called.")
     w("")
-    w("Legend: ✓ credentials; ✓ new keys: a fresh process after the clock "
-      "moved 6 h got other keys; ✗ the error the SDK's users see (the full "
-      "text is listed under each table, by number); † a failure by design "
-      "(see [Failures by design](#failures-by-design)); — the probe refused "
-      "to run (no endpoint for it). Messages are normalised: `PORT`, `TIME`, "
-      "`DURATION`, `ID`, `HEX` and `ASIA…` stand for ports, times, "
-      "durations, ids and request ids, hex runs and access keys.")
+    w("Legend: ✓ credentials. ✓ new keys: after the clock moved 6 h, a fresh "
+      "process got other keys. ✗ the error the SDK's users see, shortened; "
+      "the full message is listed under the table by its number. † a failure "
+      "by design (see [Failures by design](#failures-by-design)). — the probe "
+      "refused to run (the case gives it no endpoint). Messages are "
+      "normalised: `PORT`, `TIME`, `DURATION`, `ID`, `HEX` and `ASIA…` stand "
+      "for ports, times, durations, ids and request ids, hex runs and access "
+      "keys. `[runner] no result within DURATION; probe killed`: the SDK had "
+      "not given up after 20 s (a hanging endpoint) and the runner stopped it.")
     w("")
     w("## SDK versions")
     w("")
     w("| SDK | version | probe | providers |")
     w("|---|---|---|---|")
     for probe in PROBES:
-        if not any(c.startswith(probe.sdk + "/") for row in cells.values()
-                   for c in row):
+        if not _has_sdk(cells, probe.sdk):
             continue
         providers = ", ".join(f"`{p}`" for p, _ in probe.providers)
-        w(f"| {probe.title} | {versions.get(probe.sdk, 'unknown')} | "
-          f"`{_probe_command(probe)}` | {providers} |")
-    missing = [p.sdk for p in PROBES
-               if not any(c.startswith(p.sdk + "/") for row in cells.values()
-                          for c in row)]
+        w(f"| {_md(probe.title)} | {_md(versions.get(probe.sdk, 'unknown'))} | "
+          f"{_code(_probe_command(probe))} | {providers} |")
+    missing = [p.sdk for p in PROBES if not _has_sdk(cells, p.sdk)]
     if missing:
         w("")
         w("Not in this matrix (the probe was not installed when it was "
           f"generated): {', '.join(missing)}.")
     w("")
 
-    numbers = {}
     for path in PATHS:
         keys = [c.key for c in CASES if c.path == path and c.key in cells]
         if not keys:
@@ -988,21 +1075,20 @@ def render(expected):
             f"{c.split('/')[0]}<br>{COLUMN_HEADS[c.split('/')[1]]}"
             for c in columns) + " |")
         w("|---|" + "---|" * len(columns))
+        numbers = {}
         messages = []
         for key in keys:
-            row = [f"{CASES_BY_KEY[key].label}"]
+            row = [_md(CASES_BY_KEY[key].label)]
             for column in columns:
-                outcome = cells[key].get(column)
-                row.append(_cell_text(outcome, (key, column) in design,
-                                      numbers, messages))
-            w("| " + " | ".join(_md(r) if i == 0 else r
-                                for i, r in enumerate(row)) + " |")
+                row.append(_cell_text(cells[key].get(column),
+                                      (key, column) in design, numbers, messages))
+            w("| " + " | ".join(row) + " |")
         w("")
         if messages:
             w("Messages:")
             w("")
             for number, message in messages:
-                w(f"- **E{number}** `{_md(message)}`")
+                w(f"- **E{number}** {_code(message)}")
             w("")
         w("<details><summary>What each case does</summary>")
         w("")
@@ -1015,36 +1101,43 @@ def render(expected):
         w("</details>")
         w("")
 
+    glance = behaviour_table(cells)
+    if glance:
+        w("## Behaviour at a glance")
+        w("")
+        w("Read off the tables above, for each SDK's default chain (js-v3: "
+          "`fromNodeProviderChain`).")
+        w("")
+        w(glance)
+        w("")
+
     w("## Per-SDK notes")
     w("")
-    w("From the SDKs' sources and runs recorded in the project's reference "
-      "notes (IMDS: sections 5 and 6 of the IMDS reference; containers: "
-      "section 4 of the ECS reference), for the versions named; "
-      "\"Here:\" lines are read off the tables above.")
+    w("From the SDKs' sources and from runs recorded in the project's "
+      "reference notes (IMDS: sections 5 and 6 of the IMDS reference; "
+      "containers: section 4 of the ECS reference), for the versions named.")
     w("")
     for sdk, title, facts in SDK_NOTES:
-        if not any(c.startswith(sdk + "/") for row in cells.values() for c in row):
+        if not _has_sdk(cells, sdk):
             continue
         w(f"### {title}")
         w("")
         for fact in facts:
             w(f"- {fact}")
-        for line in observed_notes(sdk, cells):
-            w(f"- Here: {line}")
         w("")
 
     w("## Failures by design")
     w("")
     w("These cells fail because the SDK version does not support what the "
-      "case uses; they are recorded as the expected outcome, so an upgrade "
+      "case uses. They are recorded as the expected outcome, so an upgrade "
       "that fixes them shows up as a departure (then run `make matrix`).")
     w("")
     if design:
         w("| case | SDK | why |")
         w("|---|---|---|")
         for (key, column), reason in design.items():
-            w(f"| {_md(CASES_BY_KEY[key].label if key in CASES_BY_KEY else key)} "
-              f"| {column} | {_md(reason)} |")
+            label = CASES_BY_KEY[key].label if key in CASES_BY_KEY else key
+            w(f"| {_md(label)} | {_md(column)} | {_md(reason)} |")
         w("")
     w("Not run on the host, by the safety rule: EKS's real address. With "
       "`AWS_CONTAINER_CREDENTIALS_FULL_URI=http://169.254.170.23/v1/credentials` "
@@ -1052,11 +1145,10 @@ def render(expected):
       "'169.254.170.23'.  Can only retrieve metadata from these hosts: "
       "169.254.170.2, localhost, 127.0.0.1`, and aws-sdk-go-v2 1.17.1 fails in "
       "`LoadDefaultConfig` with `invalid endpoint host, \"169.254.170.23\", "
-      "only loopback hosts are allowed` (both before any packet is sent; ECS "
-      "reference section 4.1 and 4.2). Together with the token file above, "
-      "this means EKS Pod Identity does not work with either; the namespace "
-      "tests, which own a network namespace, are where that address can be "
-      "used.")
+      "only loopback hosts are allowed`, both before sending anything (ECS "
+      "reference, sections 4.1 and 4.2). With the token file above, that "
+      "means EKS Pod Identity as EKS sets it up does not work with either. "
+      "Only a test that owns a network namespace may use that address.")
     w("")
     return "\n".join(out)
 
@@ -1091,7 +1183,9 @@ def _cell_text(outcome, by_design, numbers, messages):
     if message not in numbers:
         numbers[message] = len(numbers) + 1
         messages.append((numbers[message], message))
-    return f"{mark} {_md(_short(message))} (E{numbers[message]})"
+    if mark == "—":
+        return f"— (E{numbers[message]})"
+    return f"{mark} E{numbers[message]}: {_md(_short(message))}"
 
 
 PATH_INTRO = {
@@ -1099,11 +1193,14 @@ PATH_INTRO = {
              "Columns: each SDK's default chain, and its IMDS provider alone."),
     "ecs": ("Endpoint: `AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:PORT/"
             "v2/credentials/ID` (never the RELATIVE_URI, which SDKs send to "
-            "169.254.170.2), `AWS_EC2_METADATA_DISABLED=true`."),
+            "169.254.170.2), `AWS_EC2_METADATA_DISABLED=true` and, as a safety "
+            "net for an SDK that would ignore it, "
+            "`AWS_EC2_METADATA_SERVICE_ENDPOINT` on metamock too."),
     "eks": ("Endpoint: `AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:PORT/"
             "v1/credentials` with the pod's `AWS_CONTAINER_AUTHORIZATION_TOKEN` "
             "(on loopback: the EKS address 169.254.170.23 is never used on the "
-            "host), `AWS_EC2_METADATA_DISABLED=true`."),
+            "host), `AWS_EC2_METADATA_DISABLED=true` and the loopback "
+            "`AWS_EC2_METADATA_SERVICE_ENDPOINT`, as for ECS."),
 }
 
 SDK_NOTES = [
@@ -1193,6 +1290,11 @@ SDK_NOTES = [
         "with previous credentials, get 5-10 more minutes with the warning "
         "\"Attempting credential expiration extension...\"; the chain "
         "refreshes 5 min before expiry.",
+        "Hangs: in the pinned 3.967.0 (@smithy/node-http-handler 4.14.2), fromHttp's 1000 ms request timeout "
+        "only logs `@smithy/node-http-handler - [WARN] a request has exceeded "
+        "the configured 1000 ms requestTimeout` and keeps waiting, so "
+        "fromHttp and the chain wait on a hanging agent (the ECS table's hang "
+        "row); fromContainerMetadata gives up after 1000 ms.",
         "Containers: fromHttp accepts loopback, 169.254.170.2/.23 and "
         "[fd00:ec2::23] over http and reads `AWS_CONTAINER_AUTHORIZATION_TOKEN` "
         "then `_TOKEN_FILE`; fromContainerMetadata accepts only localhost and "
@@ -1201,45 +1303,61 @@ SDK_NOTES = [
 ]
 
 
-def observed_notes(sdk, cells):
-    """Sentences read off the cells for one SDK (deterministic)."""
-    notes = []
+CHAIN_COLUMNS = [("botocore", "botocore/chain"), ("aws-cli", "aws-cli/chain"),
+                 ("go-v2", "go-v2/chain"), ("go-v1", "go-v1/chain"),
+                 ("js-v3", "js-v3/fromNodeProviderChain")]
 
-    def summary(case_key):
+
+def _yes_if(wanted):
+    def judge(outcome):
+        return "yes" if outcome == wanted else "no"
+    return judge
+
+
+def _yes_if_error(outcome):
+    return "yes" if outcome.startswith("error: ") else "no"
+
+
+def _gives_up(outcome):
+    if outcome.startswith("error: [runner] no result"):
+        return "no (killed after 20 s)"
+    return "yes" if outcome.startswith("error: ") else "n/a"
+
+
+GLANCE = [
+    ("IMDSv1 fallback when the token PUT is 404", "imds/healthy+token-404",
+     _yes_if("credentials")),
+    ("IMDSv1 fallback when the token PUT is unanswered (hop limit)",
+     "imds/imds-hop-limit", _yes_if("credentials")),
+    ("Honours `AWS_EC2_METADATA_V1_DISABLED`",
+     "imds/imds-hop-limit+v1-disabled", _yes_if_error),
+    ("Uses credentials IMDS serves after their expiry (static stability)",
+     "imds/rotation-delayed@6h05m", _yes_if("credentials")),
+    ("Gives up on a hanging IMDS", "imds/fault-hang", _gives_up),
+    ("Gives up on a hanging ECS agent", "ecs/fault-hang", _gives_up),
+    ("Falls through to the instance role when a task has no credential "
+     "variables", "ecs/ecs-task-roles-disabled+imds", _yes_if("credentials")),
+    ("Reads `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`",
+     "eks/eks-pod-identity+token-file", _yes_if("credentials")),
+    ("New keys after a rotation (new process)", "imds/rotation",
+     _yes_if("new keys")),
+]
+
+
+def behaviour_table(cells):
+    """A table of yes/no answers read off the cells (deterministic)."""
+    sdks = [(sdk, column) for sdk, column in CHAIN_COLUMNS
+            if any(column in row for row in cells.values())]
+    if not sdks:
+        return ""
+    lines = ["| | " + " | ".join(sdk for sdk, _ in sdks) + " |",
+             "|---|" + "---|" * len(sdks)]
+    for question, case_key, judge in GLANCE:
         row = cells.get(case_key, {})
-        found = [(c, o) for c, o in row.items() if c.startswith(sdk + "/")]
-        if not found:
-            return None
-        parts = []
-        for column, outcome in found:
-            provider = column.split("/", 1)[1]
-            if _succeeded(outcome):
-                text = "✓" if outcome == "credentials" else outcome
-            elif outcome.startswith("refused: "):
-                text = "refused"
-            else:
-                text = "✗ " + _short(outcome.split(": ", 1)[-1])
-            parts.append(f"{provider} {text}")
-        return "; ".join(parts)
-
-    for key, what in [
-        ("imds/healthy+token-404", "token PUT 404 (v1 fallback)"),
-        ("imds/imds-hop-limit", "token PUT unanswered (v1 fallback after a timeout)"),
-        ("imds/imds-hop-limit+v1-disabled", "the same with AWS_EC2_METADATA_V1_DISABLED=true"),
-        ("imds/imdsv2-required+token-hang", "token PUT unanswered with IMDSv2 required"),
-        ("imds/rotation-delayed@6h05m", "IMDS serving credentials that expired 5 min ago (static stability)"),
-        ("imds/fault-hang", "IMDS credentials path hangs"),
-        ("ecs/fault-hang", "ECS credentials path hangs"),
-        ("ecs/ecs-credentials-throttled+saturated", "ECS 429 on every request"),
-    ]:
-        text = summary(key)
-        if text:
-            notes.append(f"{md_escape_inline(what)}: {md_escape_inline(text)}.")
-    return notes
-
-
-def md_escape_inline(text):
-    return _md(text)
+        answers = [judge(row[column]) if column in row else " "
+                   for _, column in sdks]
+        lines.append(f"| {question} | " + " | ".join(answers) + " |")
+    return "\n".join(lines)
 
 
 # --- check --------------------------------------------------------------------
@@ -1376,6 +1494,9 @@ def main(argv):
           flush=True)
     _note_stale_js_copy(args.build_dir)
     temp_root = tempfile.mkdtemp(prefix="metamock-matrix-")
+    _TEMP_ROOT.append(temp_root)
+    signal.signal(signal.SIGTERM, _stop_children_and_exit)
+    signal.signal(signal.SIGINT, _stop_children_and_exit)
     run = Run(args, probes, temp_root)
     try:
         run.run(cases)
@@ -1397,8 +1518,11 @@ def main(argv):
             print(f"matrix: warning: bundled scenario {scenario} has no case")
         for line in _runner_outcomes(run):
             print(f"matrix: warning: {line}")
-        if run.errors:
-            for error in run.errors:
+        broken = [f"{key} {column}: {cell.outcome} [{cell.detail}]"
+                  for key, row in sorted(run.cells.items())
+                  for column, cell in row.items() if cell.broken]
+        if run.errors or broken:
+            for error in run.errors + broken:
                 print(f"matrix: {error}", file=sys.stderr)
             print("matrix: not written: the run had errors", file=sys.stderr)
             return 1

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the Go SDK probes into OUTPUT_DIR:
-#   OUTPUT_DIR/go-v2-probe   from clients/go-v2 (Debian golang-github-aws-aws-sdk-go-v2-dev)
-#   OUTPUT_DIR/go-v1-probe   from clients/go-v1 (Debian golang-github-aws-aws-sdk-go-dev)
+#   OUTPUT_DIR/go-v2-probe   tag sdkv2 (Debian golang-github-aws-aws-sdk-go-v2-dev)
+#   OUTPUT_DIR/go-v1-probe   tag sdkv1 (Debian golang-github-aws-aws-sdk-go-dev)
 #
 # Usage: clients/build-go-probes.sh OUTPUT_DIR [test]    (e.g. build/clients)
 #   With "test", also runs the probes' unit tests (go vet and go test; no
@@ -27,12 +27,15 @@ GO=${GO:-go}
 export GO111MODULE=off GOPROXY=off GOENV=off GOFLAGS= GOWORK=off CGO_ENABLED=0
 export GOCACHE="$out/go-cache"
 
+# One source directory, clients/go/src/metamockprobe: main_v2.go and
+# main_v1.go are chosen by build tag; the safety checks and tests are shared.
+export GOPATH="$here/go:/usr/share/gocode"
 for sdk in go-v2 go-v1; do
-  export GOPATH="$here/$sdk:/usr/share/gocode"
-  "$GO" build -o "$out/$sdk-probe" metamockprobe
+  tag=sdk${sdk#go-}
+  "$GO" build -tags "$tag" -o "$out/$sdk-probe" metamockprobe
   echo "built $out/$sdk-probe"
   if [ $# -eq 2 ]; then
-    "$GO" vet metamockprobe
-    "$GO" test -count=1 metamockprobe
+    "$GO" vet -tags "$tag" metamockprobe
+    "$GO" test -tags "$tag" -count=1 metamockprobe
   fi
 done

@@ -24,7 +24,7 @@ func runRefusal(t *testing.T, args ...string) map[string]interface{} {
 	if err := json.Unmarshal(stdout.Bytes(), &line); err != nil {
 		t.Fatalf("stdout %q: %v", stdout.String(), err)
 	}
-	if line["sdk"] != "go-v1" || line["outcome"] != "error" || line["ms"] != 0.0 {
+	if line["sdk"] != sdkName || line["outcome"] != "error" || line["ms"] != 0.0 {
 		t.Errorf("line = %v", line)
 	}
 	return line

@@ -1,3 +1,5 @@
+//go:build sdkv1
+
 // go-v1-probe resolves AWS credentials with one AWS SDK for Go (v1) provider,
 // the way an application would, and prints ONE JSON line on stdout
 // (clients/README.md is the contract):
@@ -196,7 +198,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	refuse := func(errorType, message string, ms int64) int {
 		fmt.Fprintf(stderr, "%s: %s\n", probeName, message)
-		write(stdout, stderr, result{SDK: "go-v1", Version: aws.SDKVersion, Provider: provider,
+		write(stdout, stderr, result{SDK: sdkName, Version: aws.SDKVersion, Provider: provider,
 			Outcome: "error", Error: strPtr(message), ErrorType: strPtr(errorType), MS: ms})
 		return 2
 	}
@@ -220,7 +222,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			strings.Join(refused, ", ")+" (only loopback is allowed)", ms)
 	}
 
-	r := result{SDK: "go-v1", Version: aws.SDKVersion, Provider: provider, MS: ms}
+	r := result{SDK: sdkName, Version: aws.SDKVersion, Provider: provider, MS: ms}
 	if got.err != nil {
 		r.Outcome = "error"
 		r.Error = strPtr(got.err.Error())
@@ -251,3 +253,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
+
+// sdkName is this build's "sdk" field (build tag sdkv1).
+const sdkName = "go-v1"

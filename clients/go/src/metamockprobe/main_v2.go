@@ -1,3 +1,5 @@
+//go:build sdkv2
+
 // go-v2-probe resolves AWS credentials with one AWS SDK for Go v2 provider,
 // the way an application would, and prints ONE JSON line on stdout
 // (clients/README.md is the contract):
@@ -163,7 +165,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	refuse := func(errorType, message string, ms int64) int {
 		fmt.Fprintf(stderr, "%s: %s\n", probeName, message)
-		write(stdout, stderr, result{SDK: "go-v2", Version: aws.SDKVersion, Provider: provider,
+		write(stdout, stderr, result{SDK: sdkName, Version: aws.SDKVersion, Provider: provider,
 			Outcome: "error", Error: strPtr(message), ErrorType: strPtr(errorType), MS: ms})
 		return 2
 	}
@@ -185,7 +187,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			strings.Join(refused, ", ")+" (only loopback is allowed)", ms)
 	}
 
-	r := result{SDK: "go-v2", Version: aws.SDKVersion, Provider: provider, MS: ms}
+	r := result{SDK: sdkName, Version: aws.SDKVersion, Provider: provider, MS: ms}
 	if err != nil {
 		r.Outcome = "error"
 		r.Error = strPtr(err.Error())
@@ -213,3 +215,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
+
+// sdkName is this build's "sdk" field (build tag sdkv2).
+const sdkName = "go-v2"

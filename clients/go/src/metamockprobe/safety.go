@@ -2,8 +2,8 @@
 // "Safety rule"): the probe refuses to run when an SDK could reach anything
 // but loopback, and guards every connection it makes.
 //
-// Both probes carry this file byte for byte (clients/go-v1/src/metamockprobe/
-// and clients/go-v2/src/metamockprobe/); change both.
+// Both probes are built from this directory: main_v1.go (build tag sdkv1)
+// and main_v2.go (sdkv2) share this file and the tests.
 
 package main
 

@@ -9,11 +9,15 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <cxxopts.hpp>
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "server/app/app.h"
+#include "server/app/option_values.h"
 #include "server/ecs/ecs_service.h"
 #include "server/scenario/bundled_scenarios.h"
 #include "server/scenario/scenario_loader.h"
@@ -47,40 +52,96 @@ int UsageError(const std::string& message) {
   return kExitUsage;
 }
 
+// A scenario error (FILE:LINE:COLUMN lines) as is in the text format, one
+// JSON line in the JSON format.
+void ReportError(absl::string_view message) {
+  if (metamock::LogFormatInUse() == metamock::LogFormat::kJson) {
+    metamock::LogError(message);
+  } else {
+    std::fprintf(stderr, "%s\n", std::string(message).c_str());
+  }
+}
+
 cxxopts::Options MakeOptions() {
   cxxopts::Options options(
       "metamock",
       "A local stand-in for the AWS credential endpoints (the EC2 instance "
       "metadata service, the ECS agent's task credentials and metadata, the "
-      "EKS Pod Identity agent), driven by scenario files.");
-  options.custom_help("[OPTION...] | --validate FILE... | --list-scenarios");
-  options.add_options()(
-      "listen",
-      "Address to serve on, ADDR:PORT; repeatable; [::1]:PORT "
-      "for IPv6; port 0 picks a free port (default 127.0.0.1:1338)",
-      cxxopts::value<std::vector<std::string>>(),
-      "ADDR:PORT")("scenario",
-                   "A bundled scenario name, or a scenario file (a value "
-                   "with '/' or ending in .json) (default healthy)",
-                   cxxopts::value<std::string>(), "NAME|FILE")(
-      "watch", "Reload the scenario file whenever it changes")(
-      "seed",
-      "Seed for minted credentials and fault draws: the same seed gives "
-      "the same keys and draws (default: random)",
-      cxxopts::value<std::string>(),
-      "N")("journal-size",
-           "Requests the journal keeps for GET /_metamock/requests (default "
-           "10000)",
-           cxxopts::value<std::string>(), "N")("quiet", "Log only errors")(
-      "list-scenarios", "Print the bundled scenarios and exit")(
+      "EKS Pod Identity agent), driven by scenario files.\n\nEvery option "
+      "also reads the environment variable named after it; flags win. "
+      "ECS_TASK_METADATA_RPS_LIMIT (steady,burst) overrides the scenario's "
+      "ECS throttle, as on the ECS agent.");
+  options.custom_help(
+      "[OPTION...] | --validate FILE... | --list-scenarios | --version");
+  options.positional_help("");
+  for (const metamock::ServeOption& o : metamock::ServeOptions()) {
+    const bool is_switch = o.value_name[0] == '\0';
+    std::string help = absl::StrCat(o.help, " (default ", o.default_text,
+                                     "; env ", o.env, ")");
+    std::shared_ptr<const cxxopts::Value> value;
+    if (is_switch) {
+      value = cxxopts::value<bool>();
+    } else if (std::string(o.flag) == "listen") {
+      value = cxxopts::value<std::vector<std::string>>();
+    } else {
+      value = cxxopts::value<std::string>();
+    }
+    options.add_option("", cxxopts::Option(o.flag, help, value, o.value_name));
+  }
+  options.add_options()("list-scenarios",
+                        "Print the bundled scenarios and exit")(
       "validate",
-      "Check scenario files (or bundled names) and exit: 0 if "
-      "all are valid, else 2 with FILE:LINE:COLUMN errors")(
+      "Check scenario files (or bundled names) and exit: 0 if all are "
+      "valid, else 2 with FILE:LINE:COLUMN errors")(
       "version", "Print the version and exit")("h,help",
                                                "Print this help and exit")(
       "files", "", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"files"});
   return options;
+}
+
+// The names of every variable in the environment.
+std::vector<std::string> EnvironmentNames() {
+  std::vector<std::string> names;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const char* eq = std::strchr(*e, '=');
+    names.emplace_back(*e, eq ? static_cast<size_t>(eq - *e) : strlen(*e));
+  }
+  return names;
+}
+
+// Flags first, then METAMOCK_* variables for the options no flag gave.
+absl::Status ApplyServeOptions(const cxxopts::ParseResult& result,
+                               metamock::AppOptions* app) {
+  std::set<std::string> given;
+  for (const metamock::ServeOption& o : metamock::ServeOptions()) {
+    if (result.count(o.flag) == 0) continue;
+    given.insert(o.flag);
+    const std::string origin = absl::StrCat("--", o.flag);
+    absl::Status status;
+    if (o.value_name[0] == '\0') {
+      status = metamock::ApplyOptionValue(o, "true", origin, app);
+    } else if (std::string(o.flag) == "listen") {
+      app->listen.clear();
+      for (const std::string& text :
+           result[o.flag].as<std::vector<std::string>>()) {
+        status.Update(metamock::ApplyOptionValue(o, text, origin, app));
+      }
+    } else {
+      status = metamock::ApplyOptionValue(
+          o, result[o.flag].as<std::string>(), origin, app);
+    }
+    if (!status.ok()) return status;
+  }
+  absl::Status status = metamock::ApplyEnvironment(
+      [](const char* name) -> std::optional<std::string> {
+        const char* value = std::getenv(name);
+        if (value == nullptr) return std::nullopt;
+        return std::string(value);
+      },
+      given, app);
+  if (!status.ok()) return status;
+  return metamock::CheckOptions(*app);
 }
 
 Flags ParseFlags(int argc, char** argv) {
@@ -108,58 +169,11 @@ Flags ParseFlags(int argc, char** argv) {
           absl::StrCat("unexpected argument \"", flags.files[0], "\"");
       return flags;
     }
-    metamock::AppOptions& app = flags.options;
-    if (result.count("listen")) {
-      app.listen.clear();
-      for (const std::string& text :
-           result["listen"].as<std::vector<std::string>>()) {
-        absl::StatusOr<metamock::ListenAddress> address =
-            metamock::ParseListenAddress(text);
-        if (!address.ok()) {
-          flags.error = std::string(address.status().message());
-          return flags;
-        }
-        app.listen.push_back(*address);
-      }
-    }
-    if (result.count("scenario")) {
-      app.scenario = result["scenario"].as<std::string>();
-    }
-    app.watch = result.count("watch") > 0;
-    if (result.count("seed")) {
-      const std::string text = result["seed"].as<std::string>();
-      uint64_t seed = 0;
-      if (text.empty() || text[0] == '-' || text[0] == '+' ||
-          !absl::SimpleAtoi(text, &seed)) {
-        flags.error =
-            absl::StrCat("invalid --seed \"", text,
-                         "\": expected a whole number from 0 to ", UINT64_MAX);
-        return flags;
-      }
-      app.seed = seed;
-    }
-    if (result.count("journal-size")) {
-      const std::string text = result["journal-size"].as<std::string>();
-      uint64_t size = 0;
-      if (!absl::SimpleAtoi(text, &size) || size < 1 || size > 10000000 ||
-          text[0] == '+') {
-        flags.error = absl::StrCat("invalid --journal-size \"", text,
-                                   "\": expected a whole number from 1 to "
-                                   "10000000");
-        return flags;
-      }
-      app.journal_size = size;
-    }
-    metamock::SetLogQuiet(result.count("quiet") > 0);
-    // The ECS agent's own knob, honoured as the agent does.
-    if (const char* limit = std::getenv("ECS_TASK_METADATA_RPS_LIMIT")) {
-      app.ecs_rate_limit = metamock::ParseEcsRateLimit(limit);
-      if (!app.ecs_rate_limit) {
-        metamock::LogWarning(absl::StrCat(
-            "ECS_TASK_METADATA_RPS_LIMIT=\"", limit,
-            "\" is not steady,burst; using the agent's default 40,60"));
-        app.ecs_rate_limit = metamock::RateLimit{40, 60};
-      }
+    if (flags.action != Action::kServe) return flags;
+    absl::Status status = ApplyServeOptions(result, &flags.options);
+    if (!status.ok()) {
+      flags.error = std::string(status.message());
+      return flags;
     }
   } catch (const cxxopts::exceptions::exception& e) {
     flags.error = e.what();
@@ -229,17 +243,36 @@ int main(int argc, char** argv) {
     case Action::kServe:
       break;
   }
-  const metamock::AppOptions& options = flags.options;
+  metamock::AppOptions& options = flags.options;
+  metamock::SetLogQuiet(options.quiet);
+  metamock::SetLogFormat(options.log_format);
+  for (const std::string& name :
+       metamock::UnknownEnvironmentNames(EnvironmentNames())) {
+    metamock::LogWarning(absl::StrCat(
+        name, " is not a metamock variable; ignored (see metamock --help)"));
+  }
+  // The ECS agent's own knob, honoured as the agent does.
+  if (const char* limit = std::getenv("ECS_TASK_METADATA_RPS_LIMIT")) {
+    options.ecs_rate_limit = metamock::ParseEcsRateLimit(limit);
+    if (!options.ecs_rate_limit) {
+      metamock::LogWarning(absl::StrCat(
+          "ECS_TASK_METADATA_RPS_LIMIT=\"", limit,
+          "\" is not steady,burst; using the agent's default 40,60"));
+      options.ecs_rate_limit = metamock::RateLimit{40, 60};
+    }
+  }
 
   std::vector<std::string> warnings;
   absl::StatusOr<std::shared_ptr<const metamock::Scenario>> scenario =
       metamock::LoadScenario(options.scenario, &warnings);
-  for (const std::string& w : warnings) {
+  // The bundled files' warnings (fields metamock accepts but does not
+  // model, kept for fidelity to the guides) are known: not worth a line.
+  const bool bundled = !metamock::IsScenarioPath(options.scenario);
+  for (const std::string& w : bundled ? std::vector<std::string>{} : warnings) {
     metamock::LogWarning(absl::StrReplaceAll(w, {{": warning: ", ": "}}));
   }
   if (!scenario.ok()) {
-    std::fprintf(stderr, "%s\n",
-                 std::string(scenario.status().message()).c_str());
+    ReportError(scenario.status().message());
     return kExitUsage;
   }
   absl::StatusOr<std::unique_ptr<metamock::App>> app =
@@ -249,7 +282,11 @@ int main(int argc, char** argv) {
     metamock::LogError(app.status().message());
     return kExitRuntime;
   }
-  for (const metamock::ListenAddress& address : options.listen) {
+  std::vector<metamock::ListenAddress> addresses = options.listen;
+  if (options.control == metamock::ControlMode::kSeparate) {
+    addresses.push_back(options.control_address);
+  }
+  for (const metamock::ListenAddress& address : addresses) {
     if (!address.is_loopback()) {
       metamock::LogWarning(
           absl::StrCat("listening on a non-loopback address (", address.host,
@@ -263,6 +300,17 @@ int main(int argc, char** argv) {
   (*app)->Start();
   metamock::LogInfo(absl::StrCat("serving scenario \"", (*scenario)->name,
                                  "\"; stop with Ctrl-C"));
+  switch (options.control) {
+    case metamock::ControlMode::kOn:
+      break;
+    case metamock::ControlMode::kOff:
+      metamock::LogInfo("control API off (--control off)");
+      break;
+    case metamock::ControlMode::kSeparate:
+      metamock::LogInfo(absl::StrCat("control API only on ",
+                                     (*app)->urls().back(), "/_metamock/"));
+      break;
+  }
 
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {

@@ -4,8 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/app/access_log.h"
 #include "server/app/journal_entry.h"
 #include "server/app/request_router.h"
+#include "server/control/control_service.h"
 #include "server/scenario/scenario_loader.h"
 #include "server/util/log.h"
 #include "server/util/os_random.h"
@@ -39,30 +41,48 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(
   app->world_.Load(std::move(scenario));
   App* raw = app.get();
   RouterHandlers handlers;
-  handlers.control = [raw](const HttpRequest& r) {
-    return raw->control_.Handle(r);
-  };
+  if (options.control == ControlMode::kOn) {
+    handlers.control = [raw](const HttpRequest& r) {
+      return raw->control_.Handle(r);
+    };
+  }
   handlers.imds = [raw](const HttpRequest& r) { return raw->imds_.Handle(r); };
   handlers.ecs = [raw](const HttpRequest& r) { return raw->ecs_.Handle(r); };
   handlers.eks = [raw](const HttpRequest& r) { return raw->eks_.Handle(r); };
   HttpHandler routed = MakeRouter(std::move(handlers));
-  // Every request to the three endpoints goes into the journal.
   HttpHandler router = [raw, routed](const HttpRequest& r) {
-    const Endpoint endpoint = RouteOf(r);
-    if (endpoint == Endpoint::kControl) return routed(r);
-    const absl::Time started = raw->monotonic_->Now();
-    const absl::Time virtual_now = raw->virtual_clock_.Now();
-    std::string fault;
-    HttpResponse response = raw->Serve(routed, r, endpoint, &fault);
-    JournalEntry entry = JournalEntryFor(r, response, endpoint, virtual_now,
-                                         raw->monotonic_->Now() - started);
-    entry.fault = fault;
-    raw->journal_.Record(std::move(entry));
-    return response;
+    Endpoint endpoint = RouteOf(r);
+    // Without the control API here, /_metamock/ paths are IMDS paths.
+    if (endpoint == Endpoint::kControl &&
+        raw->options_.control != ControlMode::kOn) {
+      endpoint = Endpoint::kImds;
+    }
+    return raw->Observe(routed, r, endpoint);
   };
   for (const ListenAddress& address : options.listen) {
     absl::StatusOr<std::unique_ptr<HttpServer>> server =
         HttpServer::Bind(address, options.http, router);
+    if (!server.ok()) return server.status();
+    app->servers_.push_back(std::move(*server));
+  }
+  if (options.control == ControlMode::kSeparate) {
+    // The control listener serves /_metamock/ only; /_metamock/env there
+    // describes the first data listener.
+    const HttpServer& data = *app->servers_.front();
+    app->control_.SetEndpointListener(options.listen.front().host,
+                                      data.port());
+    HttpHandler control = [raw](const HttpRequest& r) {
+      if (RouteOf(r) == Endpoint::kControl) return raw->control_.Handle(r);
+      return JsonError(404, absl::StrCat(
+                                "this listener serves only the control API "
+                                "(/_metamock/); ",
+                                r.path, " is served on the other listeners"));
+    };
+    HttpHandler observed = [raw, control](const HttpRequest& r) {
+      return raw->Observe(control, r, Endpoint::kControl);
+    };
+    absl::StatusOr<std::unique_ptr<HttpServer>> server =
+        HttpServer::Bind(options.control_address, options.http, observed);
     if (!server.ok()) return server.status();
     app->servers_.push_back(std::move(*server));
   }
@@ -87,6 +107,27 @@ void App::Watch() {
                        status.message()));
     }
   });
+}
+
+HttpResponse App::Observe(const HttpHandler& handler,
+                          const HttpRequest& request, Endpoint endpoint) {
+  const absl::Time started = monotonic_->Now();
+  const absl::Time virtual_now = virtual_clock_.Now();
+  const bool is_control = endpoint == Endpoint::kControl;
+  std::string fault;
+  // Control calls are never faulted or journaled: tests read the journal
+  // through them.
+  HttpResponse response = is_control
+                              ? handler(request)
+                              : Serve(handler, request, endpoint, &fault);
+  const bool log = AccessLogEnabled();
+  if (is_control && !log) return response;
+  JournalEntry entry = JournalEntryFor(request, response, endpoint,
+                                       virtual_now, monotonic_->Now() - started);
+  entry.fault = std::move(fault);
+  if (log) LogAccess(AccessLine(entry, LogFormatInUse(), absl::Now()));
+  if (!is_control) journal_.Record(std::move(entry));
+  return response;
 }
 
 HttpResponse App::Serve(const HttpHandler& routed, const HttpRequest& request,

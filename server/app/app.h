@@ -46,7 +46,8 @@ class App {
   App& operator=(const App&) = delete;
   ~App();
 
-  // The URL of each listener, in the order of AppOptions::listen.
+  // The URL of each listener, in the order of AppOptions::listen, then the
+  // control listener's when the control API has one of its own.
   std::vector<std::string> urls() const;
 
   // Starts serving on every listener.
@@ -64,6 +65,11 @@ class App {
   App(const AppOptions& options, Clock* wall, Clock* monotonic, uint64_t seed);
   // Starts the file watcher (--watch).
   void Watch();
+  // Answers `request` for `endpoint` with `handler` (through Serve()
+  // unless it is a control call), journals it (unless a control call) and
+  // writes its access line.
+  HttpResponse Observe(const HttpHandler& handler, const HttpRequest& request,
+                       Endpoint endpoint);
   // Answers `request` to `endpoint`, applying the first fault that fires.
   HttpResponse Serve(const HttpHandler& routed, const HttpRequest& request,
                      Endpoint endpoint, std::string* fault_id);

@@ -11,8 +11,16 @@
 #include "server/http/http_server.h"
 #include "server/http/listen_address.h"
 #include "server/scenario/scenario_loader.h"
+#include "server/util/log.h"
 
 namespace metamock {
+
+// Where the control API (/_metamock/) is served.
+enum class ControlMode {
+  kOn,        // on every listener, beside the endpoints
+  kOff,       // nowhere: /_metamock/ paths are IMDS paths (404)
+  kSeparate,  // only on AppOptions::control_address
+};
 
 struct AppOptions {
   // Addresses to serve on, each with its own listener.
@@ -41,6 +49,23 @@ struct AppOptions {
   // How many requests the journal keeps (GET /_metamock/requests).
   // Default: 10000.
   size_t journal_size = 10000;
+
+  // Where the control API is served (--control on|off|ADDR:PORT).
+  // Default: ControlMode::kOn.
+  ControlMode control = ControlMode::kOn;
+
+  // The control API's own listener when control is kSeparate; its
+  // `listening on` line comes after the data listeners'.
+  // Default: unset (port 0 on 127.0.0.1 if ever used unset).
+  ListenAddress control_address = {"127.0.0.1", 0};
+
+  // The format of every stderr line (--log-format text|json).
+  // Default: LogFormat::kText.
+  LogFormat log_format = LogFormat::kText;
+
+  // Write only errors: no access lines, no info, no warnings (--quiet).
+  // Default: false.
+  bool quiet = false;
 
   // Transport tuning for every listener.
   // Default: see HttpServerOptions.

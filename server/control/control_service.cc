@@ -275,8 +275,13 @@ HttpResponse ControlService::Env(const HttpRequest& request) {
   if (format != "json" && format != "sh") {
     return JsonError(400, "format must be json or sh");
   }
+  HttpRequest listener = request;
+  if (!endpoint_addr_.empty()) {
+    listener.local_addr = endpoint_addr_;
+    listener.local_port = endpoint_port_;
+  }
   absl::StatusOr<EnvVars> vars =
-      ClientEnv(*world_->Current().scenario, for_what, where, request);
+      ClientEnv(*world_->Current().scenario, for_what, where, listener);
   if (!vars.ok()) return JsonError(400, vars.status().message());
   if (format == "sh") {
     HttpResponse r;

@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 
 extern char** environ;
@@ -35,9 +36,52 @@ std::string TempPath() {
   return templ;
 }
 
+// The test's environment without METAMOCK_* (so that a developer's own
+// settings cannot change a test), plus `extra`.
+std::vector<std::string> ChildEnvironment(const ExtraEnv& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!absl::StartsWith(*e, "METAMOCK_")) env.push_back(*e);
+  }
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
+// The value of NAME in `env` ("" when absent).
+std::string EnvValue(const ExtraEnv& env, absl::string_view name) {
+  for (const std::string& entry : env) {
+    if (absl::StartsWith(entry, absl::StrCat(name, "="))) {
+      return entry.substr(name.size() + 1);
+    }
+  }
+  return "";
+}
+
+// How many `listening on` lines metamock prints for `args` and `env`.
+size_t ExpectedListeners(const std::vector<std::string>& args,
+                         const ExtraEnv& env) {
+  size_t listeners = 0;
+  std::string control = EnvValue(env, "METAMOCK_CONTROL");
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--listen" || absl::StartsWith(args[i], "--listen=")) {
+      ++listeners;
+    }
+    if (args[i] == "--control" && i + 1 < args.size()) control = args[i + 1];
+    if (absl::StartsWith(args[i], "--control=")) control = args[i].substr(10);
+  }
+  if (listeners == 0) {
+    const std::string listen = EnvValue(env, "METAMOCK_LISTEN");
+    listeners = listen.empty()
+                    ? 1
+                    : std::vector<std::string>(absl::StrSplit(listen, ',')).size();
+  }
+  if (absl::StrContains(control, ':')) ++listeners;
+  return listeners;
+}
+
 // Spawns the binary with stdout on a pipe and stderr to `err_path`.
-pid_t Spawn(const std::vector<std::string>& args, const std::string& err_path,
-            int* out_fd) {
+pid_t Spawn(const std::vector<std::string>& args, const ExtraEnv& extra,
+            const std::string& err_path, int* out_fd) {
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) return -1;
   posix_spawn_file_actions_t actions;
@@ -54,9 +98,13 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& err_path,
   std::vector<std::string> copy = args;
   for (std::string& arg : copy) argv.push_back(arg.data());
   argv.push_back(nullptr);
+  std::vector<std::string> env = ChildEnvironment(extra);
+  std::vector<char*> envp;
+  for (std::string& entry : env) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   pid_t pid = -1;
   int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(),
-                       environ);
+                       envp.data());
   posix_spawn_file_actions_destroy(&actions);
   close(pipe_fds[1]);
   if (rc != 0) {
@@ -101,12 +149,12 @@ void Reap(pid_t pid, absl::Time deadline, ProcessResult* result) {
 const char* MetamockBinary() { return METAMOCK_BINARY; }
 
 ProcessResult RunMetamock(const std::vector<std::string>& args,
-                          absl::Duration timeout) {
+                          absl::Duration timeout, const ExtraEnv& env) {
   ProcessResult result;
   std::string err_path = TempPath();
   int out_fd = -1;
   const absl::Time start = absl::Now();
-  pid_t pid = Spawn(args, err_path, &out_fd);
+  pid_t pid = Spawn(args, env, err_path, &out_fd);
   if (pid < 0) return result;
   const absl::Time deadline = start + timeout;
   while (absl::Now() < deadline &&
@@ -121,15 +169,11 @@ ProcessResult RunMetamock(const std::vector<std::string>& args,
 }
 
 absl::StatusOr<std::unique_ptr<MetamockProcess>> MetamockProcess::Start(
-    const std::vector<std::string>& args) {
-  size_t listeners = 0;
-  for (const std::string& arg : args) {
-    if (arg == "--listen" || absl::StartsWith(arg, "--listen=")) ++listeners;
-  }
-  if (listeners == 0) listeners = 1;
+    const std::vector<std::string>& args, const ExtraEnv& env) {
+  const size_t listeners = ExpectedListeners(args, env);
   std::unique_ptr<MetamockProcess> p(new MetamockProcess());
   p->err_path_ = TempPath();
-  p->pid_ = Spawn(args, p->err_path_, &p->out_fd_);
+  p->pid_ = Spawn(args, env, p->err_path_, &p->out_fd_);
   if (p->pid_ < 0) return absl::InternalError("cannot start metamock");
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
   while (p->urls_.size() < listeners) {

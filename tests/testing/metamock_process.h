@@ -32,16 +32,23 @@ struct ProcessResult {
   absl::Duration elapsed;  // from start (or from Stop()'s signal) to exit
 };
 
+// Variables to set for the child, NAME=value. The child gets the test's
+// environment without any METAMOCK_* variable, plus these.
+using ExtraEnv = std::vector<std::string>;
+
 // Runs metamock with `args` until it exits; kills it after `timeout`.
 ProcessResult RunMetamock(const std::vector<std::string>& args,
-                          absl::Duration timeout = absl::Seconds(10));
+                          absl::Duration timeout = absl::Seconds(10),
+                          const ExtraEnv& env = {});
 
 class MetamockProcess {
  public:
-  // Starts metamock with `args` and waits (up to 10 s) until it has printed
-  // one `listening on URL` line per --listen flag (one when there is none).
+  // Starts metamock with `args` and `env` and waits (up to 10 s) until it
+  // has printed one `listening on URL` line per listener: each --listen
+  // flag (else each METAMOCK_LISTEN item, else one), plus one for a
+  // separate control listener (--control or METAMOCK_CONTROL ADDR:PORT).
   static absl::StatusOr<std::unique_ptr<MetamockProcess>> Start(
-      const std::vector<std::string>& args);
+      const std::vector<std::string>& args, const ExtraEnv& env = {});
 
   MetamockProcess(const MetamockProcess&) = delete;
   MetamockProcess& operator=(const MetamockProcess&) = delete;

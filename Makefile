@@ -2,6 +2,7 @@
 #   make run    installs what is missing, builds, serves 127.0.0.1:1338
 #   make test   installs what is missing (SDK clients too), builds, runs all tests
 #   make matrix reruns every SDK probe and rewrites docs/compatibility.md
+#   make docs   rewrites docs/scenario-reference.md
 # `make run ARGS="--listen 127.0.0.1:0"` passes flags through.
 
 BUILD_DIR ?= build
@@ -13,9 +14,9 @@ BUILD_DEPS := cmake g++ make pkg-config libabsl-dev libcpp-httplib-dev \
   nlohmann-json3-dev libcxxopts-dev libgtest-dev libgmock-dev libssl-dev
 TEST_DEPS := clang python3 python3-botocore python3-boto3 python3-jsonschema \
   awscli curl golang-go golang-github-aws-aws-sdk-go-v2-dev \
-  golang-github-aws-aws-sdk-go-dev iproute2
+  golang-github-aws-aws-sdk-go-dev iproute2 python3-pytest
 
-.PHONY: all run test build deps test-deps thread-safety matrix clean
+.PHONY: all run test build deps test-deps thread-safety matrix docs clean
 
 all: build
 
@@ -31,6 +32,10 @@ test-deps:
 	cp clients/js-v3/package.json clients/js-v3/package-lock.json \
 	  clients/js-v3/probe.mjs $(BUILD_DIR)/js-v3/
 	cd $(BUILD_DIR)/js-v3 && npm ci --no-audit --no-fund
+	mkdir -p $(BUILD_DIR)/recipes-jest
+	cp docs/recipes/jest/package.json docs/recipes/jest/package-lock.json \
+	  $(BUILD_DIR)/recipes-jest/
+	cd $(BUILD_DIR)/recipes-jest && npm ci --no-audit --no-fund
 	./clients/build-go-probes.sh $(BUILD_DIR)/clients test
 
 define configure_and_build
@@ -58,6 +63,12 @@ thread-safety: test-deps
 matrix: test-deps build
 	/usr/bin/python3 clients/matrix/matrix.py --update \
 	  --metamock $(BUILD_DIR)/server/metamock --build-dir $(BUILD_DIR)
+
+# Regenerates docs/scenario-reference.md (scenarios, schema, and the wire).
+docs: build
+	@./scripts/install-deps.sh python3
+	/usr/bin/python3 docs/gen/scenario_reference.py --update \
+	  --metamock $(BUILD_DIR)/server/metamock
 
 clean:
 	rm -rf $(BUILD_DIR) $(BUILD_DIR)-clang

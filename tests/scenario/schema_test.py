@@ -24,54 +24,13 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+from scenario_comments import strip_comments  # noqa: E402
+
 
 class ScenarioError(Exception):
     """A file that cannot be turned into a JSON value."""
-
-
-def strip_comments(text):
-    """Returns `text` with // and /* */ comments outside strings replaced by
-    spaces (newlines kept, so JSON error positions stay right)."""
-    out = []
-    i = 0
-    n = len(text)
-    in_string = False
-    while i < n:
-        c = text[i]
-        if in_string:
-            out.append(c)
-            if c == "\\" and i + 1 < n:
-                out.append(text[i + 1])
-                i += 2
-                continue
-            if c == '"':
-                in_string = False
-            i += 1
-            continue
-        if c == '"':
-            in_string = True
-            out.append(c)
-            i += 1
-            continue
-        if c == "/" and i + 1 < n and text[i + 1] == "/":
-            end = text.find("\n", i)
-            if end == -1:
-                end = n
-            out.append(" " * (end - i))
-            i = end
-            continue
-        if c == "/" and i + 1 < n and text[i + 1] == "*":
-            end = text.find("*/", i + 2)
-            if end == -1:
-                line = text.count("\n", 0, i) + 1
-                raise ScenarioError(f"line {line}: unterminated /* comment")
-            comment = text[i:end + 2]
-            out.append("".join(ch if ch == "\n" else " " for ch in comment))
-            i = end + 2
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
 
 
 def reject_duplicates(pairs):
@@ -92,6 +51,8 @@ def load_scenario(path):
     except json.JSONDecodeError as e:
         raise ScenarioError(
             f"line {e.lineno} column {e.colno}: {e.msg}") from None
+    except ValueError as e:  # an unterminated comment
+        raise ScenarioError(str(e)) from None
 
 
 def pointer(path):

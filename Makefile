@@ -14,7 +14,10 @@ BUILD_DEPS := cmake g++ make pkg-config libabsl-dev libcpp-httplib-dev \
   nlohmann-json3-dev libcxxopts-dev libgtest-dev libgmock-dev libssl-dev
 TEST_DEPS := clang python3 python3-botocore python3-boto3 python3-jsonschema \
   awscli curl golang-go golang-github-aws-aws-sdk-go-v2-dev \
-  golang-github-aws-aws-sdk-go-dev iproute2 python3-pytest
+  golang-github-aws-aws-sdk-go-dev iproute2 python3-pytest python3-yaml
+# Only `docker-compose config` is used (there is no engine): installed
+# without its Recommends, which would pull in docker.io.
+NO_RECOMMENDS_TEST_DEPS := docker-compose
 
 .PHONY: all run test build deps test-deps thread-safety matrix docs clean
 
@@ -25,6 +28,7 @@ deps:
 
 test-deps:
 	@./scripts/install-deps.sh $(BUILD_DEPS) $(TEST_DEPS)
+	@INSTALL_NO_RECOMMENDS=1 ./scripts/install-deps.sh $(NO_RECOMMENDS_TEST_DEPS)
 	@command -v node >/dev/null 2>&1 || ./scripts/install-deps.sh nodejs npm
 	@# The JS SDK installs into the build tree, next to a copy of the probe,
 	@# so that no third-party code lands in the source tree.

@@ -120,7 +120,10 @@ HttpResponse App::Observe(const HttpHandler& handler,
   HttpResponse response = is_control
                               ? handler(request)
                               : Serve(handler, request, endpoint, &fault);
-  const bool log = AccessLogEnabled();
+  // Health checks (every few seconds from Docker or Kubernetes) would
+  // drown the lines that matter.
+  const bool log = AccessLogEnabled() &&
+                   !(is_control && request.path == "/_metamock/health");
   if (is_control && !log) return response;
   JournalEntry entry = JournalEntryFor(request, response, endpoint,
                                        virtual_now, monotonic_->Now() - started);

@@ -177,6 +177,7 @@ std::string Traffic(std::vector<std::string> args,
                R"({"match":{"path":"/latest/meta-data/hostname"},
                    "effect":{"status":500}})",
                "application/json");
+  EXPECT_EQ(Health(port), "200 {\"status\":\"ok\",\"scenario\":\"healthy\"}");
   const std::string token = Token(port);
   secrets->push_back(token);
   auto creds = Get(port,

@@ -8,13 +8,12 @@
 
 #include <pthread.h>
 #include <signal.h>
-
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <cxxopts.hpp>
 #include <iostream>
 #include <set>
@@ -77,7 +76,7 @@ cxxopts::Options MakeOptions() {
   for (const metamock::ServeOption& o : metamock::ServeOptions()) {
     const bool is_switch = o.value_name[0] == '\0';
     std::string help = absl::StrCat(o.help, " (default ", o.default_text,
-                                     "; env ", o.env, ")");
+                                    "; env ", o.env, ")");
     std::shared_ptr<const cxxopts::Value> value;
     if (is_switch) {
       value = cxxopts::value<bool>();
@@ -128,8 +127,8 @@ absl::Status ApplyServeOptions(const cxxopts::ParseResult& result,
         status.Update(metamock::ApplyOptionValue(o, text, origin, app));
       }
     } else {
-      status = metamock::ApplyOptionValue(
-          o, result[o.flag].as<std::string>(), origin, app);
+      status = metamock::ApplyOptionValue(o, result[o.flag].as<std::string>(),
+                                          origin, app);
     }
     if (!status.ok()) return status;
   }

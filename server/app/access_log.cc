@@ -11,13 +11,13 @@ std::string AccessLine(const JournalEntry& entry, LogFormat format,
   if (format == LogFormat::kJson) {
     return absl::StrCat(
         "{\"time\":",
-        JsonQuote(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now,
-                                   absl::UTCTimeZone())),
+        JsonQuote(
+            absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now, absl::UTCTimeZone())),
         ",\"level\":\"info\",\"event\":\"request\",\"endpoint\":",
         JsonQuote(entry.endpoint), ",\"client\":", JsonQuote(entry.client),
         ",\"method\":", JsonQuote(entry.method),
-        ",\"path\":", JsonQuote(entry.path), ",\"status\":",
-        entry.status ? absl::StrCat(*entry.status) : "null",
+        ",\"path\":", JsonQuote(entry.path),
+        ",\"status\":", entry.status ? absl::StrCat(*entry.status) : "null",
         ",\"fault\":", entry.fault.empty() ? "null" : JsonQuote(entry.fault),
         ",\"latency_ms\":", latency, "}");
   }

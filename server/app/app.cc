@@ -17,6 +17,7 @@ namespace metamock {
 App::App(const AppOptions& options, Clock* wall, Clock* monotonic,
          uint64_t seed)
     : options_(options),
+      wall_(wall),
       monotonic_(monotonic),
       virtual_clock_(wall->Now(), 1.0, monotonic),
       journal_(options.journal_size),
@@ -69,14 +70,13 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(
     // The control listener serves /_metamock/ only; /_metamock/env there
     // describes the first data listener.
     const HttpServer& data = *app->servers_.front();
-    app->control_.SetEndpointListener(options.listen.front().host,
-                                      data.port());
+    app->control_.SetEndpointListener(options.listen.front().host, data.port());
     HttpHandler control = [raw](const HttpRequest& r) {
       if (RouteOf(r) == Endpoint::kControl) return raw->control_.Handle(r);
-      return JsonError(404, absl::StrCat(
-                                "this listener serves only the control API "
-                                "(/_metamock/); ",
-                                r.path, " is served on the other listeners"));
+      return JsonError(
+          404, absl::StrCat("this listener serves only the control API "
+                            "(/_metamock/); ",
+                            r.path, " is served on the other listeners"));
     };
     HttpHandler observed = [raw, control](const HttpRequest& r) {
       return raw->Observe(control, r, Endpoint::kControl);
@@ -117,18 +117,17 @@ HttpResponse App::Observe(const HttpHandler& handler,
   std::string fault;
   // Control calls are never faulted or journaled: tests read the journal
   // through them.
-  HttpResponse response = is_control
-                              ? handler(request)
-                              : Serve(handler, request, endpoint, &fault);
+  HttpResponse response =
+      is_control ? handler(request) : Serve(handler, request, endpoint, &fault);
   // Health checks (every few seconds from Docker or Kubernetes) would
   // drown the lines that matter.
   const bool log = AccessLogEnabled() &&
                    !(is_control && request.path == "/_metamock/health");
   if (is_control && !log) return response;
-  JournalEntry entry = JournalEntryFor(request, response, endpoint,
-                                       virtual_now, monotonic_->Now() - started);
+  JournalEntry entry = JournalEntryFor(request, response, endpoint, virtual_now,
+                                       monotonic_->Now() - started);
   entry.fault = std::move(fault);
-  if (log) LogAccess(AccessLine(entry, LogFormatInUse(), absl::Now()));
+  if (log) LogAccess(AccessLine(entry, LogFormatInUse(), wall_->Now()));
   if (!is_control) journal_.Record(std::move(entry));
   return response;
 }

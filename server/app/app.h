@@ -75,6 +75,7 @@ class App {
                      Endpoint endpoint, std::string* fault_id);
 
   const AppOptions options_;  // immutable after construction
+  Clock* const wall_;         // not owned; stamps JSON access lines
   Clock* const monotonic_;    // not owned; times request latencies
   VirtualClock virtual_clock_;
   Journal journal_;

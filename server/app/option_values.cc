@@ -27,9 +27,9 @@ absl::StatusOr<uint64_t> WholeNumber(absl::string_view origin,
   if (text.empty() ||
       !absl::ascii_isdigit(static_cast<unsigned char>(text[0])) ||
       !absl::SimpleAtoi(text, &n) || n < min || n > max) {
-    return Invalid(origin, text,
-                   absl::StrCat("expected a whole number from ", min, " to ",
-                                max));
+    return Invalid(
+        origin, text,
+        absl::StrCat("expected a whole number from ", min, " to ", max));
   }
   return n;
 }
@@ -72,8 +72,8 @@ const std::vector<ServeOption>& ServeOptions() {
 }
 
 absl::Status ApplyOptionValue(const ServeOption& option,
-                              absl::string_view value,
-                              absl::string_view origin, AppOptions* options) {
+                              absl::string_view value, absl::string_view origin,
+                              AppOptions* options) {
   const std::string flag = option.flag;
   if (option.value_name[0] == '\0') {
     std::optional<bool> on = ParseBoolean(value);

@@ -38,8 +38,8 @@ const std::vector<ServeOption>& ServeOptions();
 // "true"). `--listen` values append; the caller clears the default first.
 // InvalidArgument with a one-line message otherwise.
 absl::Status ApplyOptionValue(const ServeOption& option,
-                              absl::string_view value,
-                              absl::string_view origin, AppOptions* options);
+                              absl::string_view value, absl::string_view origin,
+                              AppOptions* options);
 
 // Reads a variable's value; nullopt when unset.
 using GetEnv = std::function<std::optional<std::string>(const char* name)>;

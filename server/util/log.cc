@@ -57,12 +57,11 @@ std::string EscapeForLog(absl::string_view text) {
 std::string FormatLogLine(LogFormat format, LogLevel level,
                           absl::string_view message, absl::Time now) {
   if (format == LogFormat::kJson) {
-    return absl::StrCat(
-        "{\"time\":",
-        JsonQuote(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now,
-                                   absl::UTCTimeZone())),
-        ",\"level\":\"", LevelName(level), "\",\"message\":",
-        JsonQuote(message), "}");
+    return absl::StrCat("{\"time\":",
+                        JsonQuote(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now,
+                                                   absl::UTCTimeZone())),
+                        ",\"level\":\"", LevelName(level),
+                        "\",\"message\":", JsonQuote(message), "}");
   }
   return absl::StrCat("metamock: ", LevelName(level), ": ", message);
 }

@@ -54,7 +54,8 @@ TEST(AccessLog, JsonLineParsesWhateverThePath) {
   e.path = "/\xff\xfe\"\n";  // not UTF-8, a quote, a newline
   e.status.reset();
   e.fault = "f1";
-  nlohmann::json j = nlohmann::json::parse(AccessLine(e, LogFormat::kJson, kNow));
+  nlohmann::json j =
+      nlohmann::json::parse(AccessLine(e, LogFormat::kJson, kNow));
   EXPECT_EQ(j["path"], "/\xEF\xBF\xBD\xEF\xBF\xBD\"\n");
   EXPECT_TRUE(j["status"].is_null());
   EXPECT_EQ(j["fault"], "f1");

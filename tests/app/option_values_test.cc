@@ -44,7 +44,8 @@ TEST(OptionValues, EveryOptionHasItsVariable) {
 TEST(OptionValues, ParsesEachKindOfValue) {
   AppOptions o;
   o.listen.clear();
-  EXPECT_THAT(ApplyOptionValue(Option("listen"), "[::1]:0", "--listen", &o), IsOk());
+  EXPECT_THAT(ApplyOptionValue(Option("listen"), "[::1]:0", "--listen", &o),
+              IsOk());
   ASSERT_EQ(o.listen.size(), 1u);
   EXPECT_EQ(o.listen[0].host, "::1");
   EXPECT_THAT(ApplyOptionValue(Option("seed"), "42", "--seed", &o), IsOk());
@@ -55,7 +56,8 @@ TEST(OptionValues, ParsesEachKindOfValue) {
   EXPECT_EQ(o.log_format, LogFormat::kJson);
   EXPECT_THAT(ApplyOptionValue(Option("control"), "off", "x", &o), IsOk());
   EXPECT_EQ(o.control, ControlMode::kOff);
-  EXPECT_THAT(ApplyOptionValue(Option("control"), "127.0.0.1:9000", "x", &o), IsOk());
+  EXPECT_THAT(ApplyOptionValue(Option("control"), "127.0.0.1:9000", "x", &o),
+              IsOk());
   EXPECT_EQ(o.control, ControlMode::kSeparate);
   EXPECT_EQ(o.control_address.port, 9000);
   EXPECT_THAT(ApplyOptionValue(Option("control"), "on", "x", &o), IsOk());
@@ -74,10 +76,16 @@ TEST(OptionValues, ParsesEachKindOfValue) {
 
 TEST(OptionValues, BadValuesNameTheirOriginAndChangeNothing) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"listen", "localhost:1"}, {"seed", "+1"},   {"seed", " 1"},
-      {"seed", "0x10"},          {"journal-size", "0"},
-      {"journal-size", "10000001"}, {"log-format", "JSON"},
-      {"control", "127.0.0.1"},  {"watch", "y"},   {"quiet", ""},
+      {"listen", "localhost:1"},
+      {"seed", "+1"},
+      {"seed", " 1"},
+      {"seed", "0x10"},
+      {"journal-size", "0"},
+      {"journal-size", "10000001"},
+      {"log-format", "JSON"},
+      {"control", "127.0.0.1"},
+      {"watch", "y"},
+      {"quiet", ""},
       {"scenario", ""},
   };
   for (const auto& [flag, value] : cases) {
@@ -95,14 +103,14 @@ TEST(OptionValues, BadValuesNameTheirOriginAndChangeNothing) {
 
 TEST(OptionValues, EnvironmentFillsWhatNoFlagGave) {
   AppOptions o;
-  ASSERT_THAT(ApplyEnvironment(
-      FakeEnv({{"METAMOCK_LISTEN", "127.0.0.1:1, [::1]:2"},
-               {"METAMOCK_SCENARIO", "role-replaced"},
-               {"METAMOCK_SEED", "9"},
-               {"METAMOCK_WATCH", "1"},
-               {"METAMOCK_QUIET", ""}}),  // empty: unset
-      {}, &o),
-              IsOk());
+  ASSERT_THAT(
+      ApplyEnvironment(FakeEnv({{"METAMOCK_LISTEN", "127.0.0.1:1, [::1]:2"},
+                                {"METAMOCK_SCENARIO", "role-replaced"},
+                                {"METAMOCK_SEED", "9"},
+                                {"METAMOCK_WATCH", "1"},
+                                {"METAMOCK_QUIET", ""}}),  // empty: unset
+                       {}, &o),
+      IsOk());
   ASSERT_EQ(o.listen.size(), 2u);
   EXPECT_EQ(o.listen[1].host, "::1");
   EXPECT_EQ(o.listen[1].port, 2);
@@ -116,8 +124,8 @@ TEST(OptionValues, FlagsWinOverTheEnvironment) {
   AppOptions o;
   o.scenario = "from-flag";
   ASSERT_THAT(ApplyEnvironment(FakeEnv({{"METAMOCK_SCENARIO", "from-env"},
-                                      {"METAMOCK_LISTEN", "bad"}}),
-                             {"scenario", "listen"}, &o),
+                                        {"METAMOCK_LISTEN", "bad"}}),
+                               {"scenario", "listen"}, &o),
               IsOk());
   EXPECT_EQ(o.scenario, "from-flag");
   EXPECT_EQ(o.listen.size(), 1u);

@@ -57,9 +57,9 @@ std::string Health(int port) {
 // --- the environment -------------------------------------------------------
 
 TEST(EnvConfig, ListenAndScenarioComeFromTheEnvironment) {
-  auto p = MetamockProcess::Start(
-      {}, {"METAMOCK_LISTEN=127.0.0.1:0, 127.0.0.1:0",
-           "METAMOCK_SCENARIO=no-instance-profile"});
+  auto p =
+      MetamockProcess::Start({}, {"METAMOCK_LISTEN=127.0.0.1:0, 127.0.0.1:0",
+                                  "METAMOCK_SCENARIO=no-instance-profile"});
   ASSERT_THAT(p, IsOk());
   ASSERT_EQ((*p)->urls().size(), 2u);
   for (const std::string& url : (*p)->urls()) {
@@ -84,10 +84,8 @@ TEST(EnvConfig, EveryOptionHasAVariableThatHelpNames) {
   ProcessResult r = RunMetamock({"--help"});
   ASSERT_EQ(r.exit_code, 0);
   // cxxopts wraps lines: compare with the whitespace folded.
-  const std::string help =
-      absl::StrJoin(absl::StrSplit(r.out, absl::ByAnyChar(" \n"),
-                                   absl::SkipEmpty()),
-                    " ");
+  const std::string help = absl::StrJoin(
+      absl::StrSplit(r.out, absl::ByAnyChar(" \n"), absl::SkipEmpty()), " ");
   for (const ServeOption& o : ServeOptions()) {
     EXPECT_TRUE(absl::StrContains(
         help, absl::StrCat("(default ", o.default_text, "; env ", o.env, ")")))
@@ -97,10 +95,14 @@ TEST(EnvConfig, EveryOptionHasAVariableThatHelpNames) {
 
 TEST(EnvConfig, ABadValueIsAUsageErrorNamingTheVariable) {
   const std::vector<std::string> cases = {
-      "METAMOCK_LISTEN=localhost:80", "METAMOCK_LISTEN=127.0.0.1:0,",
-      "METAMOCK_SEED=-1",             "METAMOCK_WATCH=sometimes",
-      "METAMOCK_CONTROL=maybe",       "METAMOCK_JOURNAL_SIZE=0",
-      "METAMOCK_LOG_FORMAT=xml",      "METAMOCK_QUIET=2",
+      "METAMOCK_LISTEN=localhost:80",
+      "METAMOCK_LISTEN=127.0.0.1:0,",
+      "METAMOCK_SEED=-1",
+      "METAMOCK_WATCH=sometimes",
+      "METAMOCK_CONTROL=maybe",
+      "METAMOCK_JOURNAL_SIZE=0",
+      "METAMOCK_LOG_FORMAT=xml",
+      "METAMOCK_QUIET=2",
   };
   for (const std::string& setting : cases) {
     ProcessResult r = RunMetamock({}, absl::Seconds(10), {setting});
@@ -204,7 +206,8 @@ TEST(Logs, TextAccessLines) {
     std::vector<std::string> parts = absl::StrSplit(word, '.');
     double ms = 0;
     if (parts.size() == 2 && absl::EndsWith(word, "ms") &&
-        parts[1].size() == 5 && absl::SimpleAtod(word.substr(0, word.size() - 2), &ms)) {
+        parts[1].size() == 5 &&
+        absl::SimpleAtod(word.substr(0, word.size() - 2), &ms)) {
       return "Nms";
     }
     return std::string(word);
@@ -213,7 +216,8 @@ TEST(Logs, TextAccessLines) {
   for (const std::string& line : Lines(err)) {
     if (!absl::StartsWith(line, "metamock: access: ")) continue;
     std::vector<std::string> words;
-    for (absl::string_view w : absl::StrSplit(line, ' ')) words.push_back(mask(w));
+    for (absl::string_view w : absl::StrSplit(line, ' '))
+      words.push_back(mask(w));
     access.push_back(absl::StrJoin(words, " "));
   }
   EXPECT_EQ(access,
@@ -283,8 +287,8 @@ TEST(Logs, JsonScenarioErrorsAreOneJsonLine) {
 // --- where the control API is served ------------------------------------
 
 TEST(Control, OffLeavesSlashMetamockToImds) {
-  auto p = MetamockProcess::Start(
-      {"--listen", "127.0.0.1:0", "--control", "off"});
+  auto p =
+      MetamockProcess::Start({"--listen", "127.0.0.1:0", "--control", "off"});
   ASSERT_THAT(p, IsOk());
   ASSERT_EQ((*p)->urls().size(), 1u);
   auto r = Get((*p)->port(), "/_metamock/health");
@@ -303,8 +307,9 @@ TEST(Control, OffLeavesSlashMetamockToImds) {
             200);
   ProcessResult stopped = (*p)->Stop(SIGTERM);
   EXPECT_TRUE(absl::StrContains(
-      stopped.err, "metamock: access: imds 127.0.0.1 GET /_metamock/health "
-                   "404"))
+      stopped.err,
+      "metamock: access: imds 127.0.0.1 GET /_metamock/health "
+      "404"))
       << stopped.err;
 }
 
@@ -331,9 +336,10 @@ TEST(Control, ItsOwnListenerIsPrintedLastAndServesOnlyTheControlApi) {
             absl::StrCat("http://127.0.0.1:", data, "/"));
   // Faults added there apply to the endpoints; the journal sees them.
   httplib::Client c("127.0.0.1", control);
-  auto added = c.Post("/_metamock/faults",
-                      R"({"match":{"endpoint":"imds"},"effect":{"status":503}})",
-                      "application/json");
+  auto added =
+      c.Post("/_metamock/faults",
+             R"({"match":{"endpoint":"imds"},"effect":{"status":503}})",
+             "application/json");
   ASSERT_TRUE(added);
   EXPECT_EQ(added->status, 201);
   EXPECT_EQ(Get(data, "/latest/meta-data/")->status, 503);

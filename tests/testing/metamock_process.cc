@@ -71,9 +71,10 @@ size_t ExpectedListeners(const std::vector<std::string>& args,
   }
   if (listeners == 0) {
     const std::string listen = EnvValue(env, "METAMOCK_LISTEN");
-    listeners = listen.empty()
-                    ? 1
-                    : std::vector<std::string>(absl::StrSplit(listen, ',')).size();
+    listeners =
+        listen.empty()
+            ? 1
+            : std::vector<std::string>(absl::StrSplit(listen, ',')).size();
   }
   if (absl::StrContains(control, ':')) ++listeners;
   return listeners;

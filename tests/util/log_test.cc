@@ -10,15 +10,15 @@ namespace {
 const absl::Time kNow = absl::FromUnixMillis(1795428000005);
 
 TEST(Log, TextLine) {
-  EXPECT_EQ(FormatLogLine(LogFormat::kText, LogLevel::kWarning, "careful",
-                          kNow),
-            "metamock: warning: careful");
+  EXPECT_EQ(
+      FormatLogLine(LogFormat::kText, LogLevel::kWarning, "careful", kNow),
+      "metamock: warning: careful");
 }
 
 TEST(Log, JsonLineIsOneObjectEvenForManyLines) {
-  const std::string line = FormatLogLine(
-      LogFormat::kJson, LogLevel::kError, "a.json:1:2: bad\nb.json:3:4: worse",
-      kNow);
+  const std::string line =
+      FormatLogLine(LogFormat::kJson, LogLevel::kError,
+                    "a.json:1:2: bad\nb.json:3:4: worse", kNow);
   EXPECT_EQ(line,
             "{\"time\":\"2026-11-23T10:00:00.005Z\",\"level\":\"error\","
             "\"message\":\"a.json:1:2: bad\\nb.json:3:4: worse\"}");
